@@ -1,0 +1,75 @@
+"""The Improvement Network Flask application."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from network import (
+    database,  # noqa: F401  (installs the SQLite engine hooks)
+    errors,
+    security,
+)
+from network.config import ROOT, from_environment
+from network.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI and hooks."""
+    app = Flask(
+        __name__,
+        instance_path=str((overrides or {}).get("INSTANCE_PATH") or ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(from_environment(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    app.jinja_loader = ChoiceLoader([
+        app.jinja_loader,
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+
+    security.install(app)
+    errors.install(app)
+    _register_blueprints(app)
+
+    from network import cli, templating
+
+    cli.install(app)
+    templating.install(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from network.services import accounts
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(accounts.load_session_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from network.views import admin, api, auth, clusters, inbox, main, schools
+
+    for module in (main, auth, clusters, schools, inbox, admin, api):
+        app.register_blueprint(module.bp)
+    csrf.exempt(api.bp)

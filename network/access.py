@@ -1,0 +1,106 @@
+"""THE access rules: who may see and change what. Every object is loaded through here.
+
+Deny by default. Anything outside the actor's cluster is "not found" (404), never
+"forbidden", so nobody learns that another cluster's record exists.
+"""
+
+from collections.abc import Callable
+
+from flask import abort
+from sqlalchemy import Select, select
+
+from models import Cluster, InboxMessage, Invitation, JoinRequest, School, User
+from network.extensions import db
+
+Rule = Callable[[User, object], bool]
+
+
+def _same_cluster(actor: User, cluster_id: int | None) -> bool:
+    return actor.cluster_id is not None and actor.cluster_id == cluster_id
+
+
+def _coordinates(actor: User, cluster_id: int | None) -> bool:
+    return actor.is_coordinator and _same_cluster(actor, cluster_id)
+
+
+def _heads(actor: User, school_id: int | None) -> bool:
+    return actor.school_role == "headteacher" and actor.school_id == school_id
+
+
+def cluster_id_of(obj: object) -> int | None:
+    """The cluster a record belongs to, or None for records that belong to a person."""
+    if isinstance(obj, Cluster):
+        return obj.id
+    if isinstance(obj, User):
+        return obj.cluster_id
+    return getattr(obj, "cluster_id", None)
+
+
+# (model, action) -> rule. A pair that is missing is denied.
+RULES: dict[tuple[type, str], Rule] = {
+    (Cluster, "view"): lambda a, c: _same_cluster(a, c.id),
+    (Cluster, "manage"): lambda a, c: _coordinates(a, c.id),
+    (School, "view"): lambda a, s: _same_cluster(a, s.cluster_id),
+    (School, "invite"): lambda a, s: _coordinates(a, s.cluster_id) or _heads(a, s.id),
+    (User, "view"): lambda a, u: _same_cluster(a, u.cluster_id),
+    (User, "manage"): lambda a, u: _coordinates(a, u.cluster_id) and a.id != u.id,
+    (Invitation, "view"): lambda a, i: _coordinates(a, i.cluster_id)
+    or (i.school_id is not None and _heads(a, i.school_id)),
+    (Invitation, "revoke"): lambda a, i: _coordinates(a, i.cluster_id)
+    or (i.school_id is not None and _heads(a, i.school_id)),
+    (JoinRequest, "view"): lambda a, r: _coordinates(a, r.cluster_id) or a.id == r.requester_id,
+    (JoinRequest, "decide"): lambda a, r: _coordinates(a, r.cluster_id)
+    and r.status == "pending",
+    (InboxMessage, "view"): lambda a, m: a.id == m.user_id,
+}
+
+
+def can(actor: User | None, action: str, obj: object) -> bool:
+    """Whether `actor` may do `action` to `obj`; anything not granted is refused."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    rule = RULES.get((type(obj), action))
+    return bool(rule and rule(actor, obj))
+
+
+def can_view(actor: User | None, obj: object) -> bool:
+    """Whether `actor` may know that `obj` exists."""
+    return can(actor, "view", obj)
+
+
+def get_visible_or_404(actor: User, model: type, ident) -> object:
+    """Load one record by id for `actor`, or answer 404 when it is missing or not theirs."""
+    obj = db.session.get(model, ident) if ident is not None else None
+    if obj is None or not can_view(actor, obj):
+        abort(404)
+    return obj
+
+
+def require(actor: User, action: str, obj: object) -> None:
+    """Stop the request unless `actor` may do `action`: 404 if they cannot even see it."""
+    if not can_view(actor, obj):
+        abort(404)
+    if not can(actor, action, obj):
+        abort(403)
+
+
+def require_site_admin(actor: User) -> None:
+    """Hide the site administration from everyone else (404)."""
+    if not (actor.is_authenticated and actor.is_site_admin):
+        abort(404)
+
+
+def cluster_scoped(actor: User, model: type) -> Select:
+    """A SELECT of `model` restricted to the actor's cluster (nothing, if they have none)."""
+    column = model.id if model is Cluster else model.cluster_id
+    return select(model).where(column == (actor.cluster_id or -1))
+
+
+def members_of_cluster(actor: User) -> Select:
+    """A SELECT of the people in the actor's cluster."""
+    return (
+        select(User)
+        .join(School, User.school_id == School.id)
+        .where(School.cluster_id == (actor.cluster_id or -1))
+        .order_by(User.name)
+    )

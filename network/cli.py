@@ -1,0 +1,134 @@
+"""Command-line operations: flask --app wsgi <command>."""
+
+import json
+import os
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from models import RegisterSchool, User
+from network import demo, register
+from network.extensions import db
+from network.services import accounts
+
+
+def install(app: Flask) -> None:
+    """Add the project's commands to `flask`."""
+    for command in (init_db, import_register, seed_demo, create_user, create_token, backup):
+        app.cli.add_command(command)
+
+
+def _count_lines(path: Path) -> int:
+    with register.open_text(path) as text:
+        return max(sum(1 for _ in text) - 1, 0)
+
+
+def load_register(path: Path) -> dict:
+    """Import a register file with a progress bar; returns the counts."""
+    with click.progressbar(length=_count_lines(path), label=f"Importing {path.name}",
+                           file=click.get_text_stream("stderr")) as bar:
+        return register.import_register(path, progress=bar.update)
+
+
+@click.command("init-db")
+def init_db():
+    """Create or upgrade the database, and load the bundled register if it is empty."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    if not db.session.scalar(select(func.count()).select_from(RegisterSchool)):
+        counts = load_register(register.BUNDLED)
+        click.echo(f"Loaded {counts['added']} schools from the national register.")
+    click.echo("Database ready.")
+
+
+@click.command("import-register")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_register(file: Path):
+    """Add or update schools, by URN, from a register CSV (bundled or edubasealldata format)."""
+    try:
+        counts = load_register(file)
+    except register.RegisterFormatError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Added {counts['added']} and updated {counts['updated']} schools.")
+
+
+@click.command("seed-demo")
+@click.option("--schools", default=40, show_default=True, type=click.IntRange(4, 30000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--password", default="improve-together", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the network as JSON.")
+def seed_demo(schools: int, seed: int, password: str, as_json: bool):
+    """Build a deterministic demo network from the register and print how to sign in."""
+    if not db.session.scalar(select(func.count()).select_from(RegisterSchool)):
+        load_register(register.BUNDLED)
+    try:
+        summary = demo.build(schools, seed, password, hook=demo_hooks())
+    except demo.DemoError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    first = summary["clusters"][0]
+    click.echo(f"Demo network: {len(summary['clusters'])} clusters, "
+               f"{sum(len(c['schools']) for c in summary['clusters'])} schools.")
+    click.echo(f"Sign in at /login with password {password!r} as, for example:")
+    shown = set()
+    for person in first["users"]:
+        if person["role"] not in shown:
+            shown.add(person["role"])
+            click.echo(f"  {person['role']:<16} {person['email']}")
+    click.echo(f"  {'site_admin':<16} {summary['site_admins'][0]['email']}")
+
+
+def demo_hooks():
+    """The function later features use to add their records to each demo cluster."""
+    return None
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--site-admin", is_flag=True, help="Designate the person a site admin.")
+@click.option("--lle", is_flag=True, help="Designate the person a Local Leader of Education.")
+def create_user(email: str, name: str, password: str, site_admin: bool, lle: bool):
+    """Create an account (optionally a site admin or LLE)."""
+    if len(password) < 10:
+        raise click.ClickException("The password must be at least 10 characters.")
+    try:
+        user = accounts.sign_up(name, email, password, is_site_admin=site_admin, is_lle=lle)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.email}.")
+
+
+@click.command("create-token")
+@click.argument("email")
+def create_token(email: str):
+    """Print a new API bearer token for EMAIL (shown once; only its hash is kept)."""
+    user = db.session.scalar(select(User).where(User.email == accounts.normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"No account has the email {email}.")
+    click.echo(f"API token for {user.email}: {accounts.create_api_token(user)}")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+def backup(dest: Path):
+    """Write a consistent copy of the database to DEST (SQLite); PostgreSQL uses pg_dump."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "This database is PostgreSQL: back it up with pg_dump, for example "
+            "`pg_dump --format=custom --file=network.dump \"$DATABASE_URL\"`.")
+    if dest.exists():
+        raise click.ClickException(f"{dest} already exists; choose a new file.")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    raw = engine.raw_connection()  # VACUUM cannot run inside the transaction a Session opens
+    try:
+        raw.driver_connection.execute("VACUUM INTO ?", (os.fspath(dest.resolve()),))
+    finally:
+        raw.close()
+    click.echo(f"Backed up the database to {dest}.")

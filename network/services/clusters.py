@@ -1,0 +1,244 @@
+"""Clusters: registering one, invitations, join requests and the schools in it."""
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from flask import abort, current_app, url_for
+from sqlalchemy import func, select
+
+from models import Cluster, Invitation, JoinRequest, RegisterSchool, School, User
+from network import audit
+from network.access import can, cluster_scoped, get_visible_or_404, require
+from network.extensions import db
+from network.services import inbox
+from network.services.accounts import hash_token
+
+
+class ClusterError(ValueError):
+    """Something the person must correct; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def claimable_school(urn: str, field: str = "urn") -> RegisterSchool:
+    """The register entry for `urn` if it exists, is open and no cluster has claimed it."""
+    urn = (urn or "").strip()
+    if not (urn.isdigit() and len(urn) == 6):
+        raise ClusterError("Enter a URN of exactly 6 digits, like 100000.", field)
+    entry = db.session.get(RegisterSchool, urn)
+    if entry is None:
+        raise ClusterError(f"There is no school with URN {urn} in the register.", field)
+    if not entry.is_open:
+        raise ClusterError(f"{entry.name} is closed in the register, so it cannot join.", field)
+    if db.session.scalar(select(School.id).where(School.urn == urn)):
+        raise ClusterError(f"{entry.name} has already been claimed by a cluster. "
+                           "Ask its headteacher for an invitation instead.", field)
+    return entry
+
+
+def _require_no_school(actor: User) -> None:
+    if actor.school_id is not None:
+        raise ClusterError("You already belong to a school on the platform.")
+
+
+def _add_school(cluster: Cluster, entry: RegisterSchool) -> School:
+    school = School(urn=entry.urn, name=entry.name, cluster=cluster)
+    db.session.add(school)
+    db.session.flush()
+    return school
+
+
+def register_cluster(actor: User, name: str, description: str, region: str, urn: str) -> Cluster:
+    """Create a cluster with the actor's school in it; they coordinate it and head the school."""
+    _require_no_school(actor)
+    entry = claimable_school(urn)
+    taken = select(Cluster.id).where(func.lower(Cluster.name) == name.strip().lower())
+    if db.session.scalar(taken):
+        raise ClusterError("A cluster with this name already exists. Choose another name.", "name")
+    cluster = Cluster(name=name.strip(), description=description.strip(), region=region)
+    db.session.add(cluster)
+    school = _add_school(cluster, entry)
+    actor.school_id, actor.school_role, actor.is_coordinator = school.id, "headteacher", True
+    audit.record(actor, "cluster registered", f"cluster:{cluster.name}", f"school {entry.urn}")
+    db.session.commit()
+    return cluster
+
+
+def directory() -> list[tuple[Cluster, int]]:
+    """Every cluster with its number of schools, for people looking for one to join."""
+    rows = db.session.execute(
+        select(Cluster, func.count(School.id)).outerjoin(School).group_by(Cluster.id)
+        .order_by(Cluster.name)).all()
+    return [(cluster, count) for cluster, count in rows]
+
+
+def joinable_cluster(actor: User, cluster_id: int) -> Cluster:
+    """A cluster the actor may ask to join: only people without a school see this page."""
+    cluster = db.session.get(Cluster, cluster_id)
+    if cluster is None or actor.school_id is not None:
+        abort(404)
+    return cluster
+
+
+def request_to_join(actor: User, cluster_id: int, urn: str, message: str) -> JoinRequest:
+    """Ask a cluster's coordinators to admit the actor's school; they hear in their inbox."""
+    cluster = joinable_cluster(actor, cluster_id)
+    entry = claimable_school(urn)
+    pending = db.session.scalar(select(JoinRequest.id).where(
+        JoinRequest.urn == entry.urn, JoinRequest.cluster_id == cluster.id,
+        JoinRequest.status == "pending"))
+    if pending:
+        raise ClusterError(f"A request for {entry.name} to join this cluster is already "
+                           "waiting for a decision.", "urn")
+    join = JoinRequest(cluster=cluster, urn=entry.urn, requester_id=actor.id,
+                       message=message.strip())
+    db.session.add(join)
+    db.session.flush()
+    for coordinator in coordinators(cluster):
+        inbox.notify(coordinator, f"{entry.name} asks to join {cluster.name}",
+                     f"{actor.name} asked for their school to join.",
+                     url_for("clusters.join_request", cluster_id=cluster.id, request_id=join.id))
+    db.session.commit()
+    return join
+
+
+def coordinators(cluster: Cluster) -> list[User]:
+    """The people who coordinate `cluster`."""
+    return list(db.session.scalars(
+        select(User).join(School, User.school_id == School.id)
+        .where(School.cluster_id == cluster.id, User.is_coordinator.is_(True))))
+
+
+def my_join_requests(actor: User) -> list[JoinRequest]:
+    """The requests the actor has made, newest first, so they can see each outcome."""
+    return list(db.session.scalars(select(JoinRequest).where(JoinRequest.requester_id == actor.id)
+                                   .order_by(JoinRequest.created_at.desc())))
+
+
+def join_requests(actor: User, cluster_id: int) -> list[JoinRequest]:
+    """The cluster's join requests, pending first, for its coordinators."""
+    cluster = get_visible_or_404(actor, Cluster, cluster_id)
+    require(actor, "manage", cluster)
+    return list(db.session.scalars(
+        select(JoinRequest).where(JoinRequest.cluster_id == cluster.id)
+        .order_by((JoinRequest.status == "pending").desc(), JoinRequest.created_at.desc())))
+
+
+def get_join_request(actor: User, cluster_id: int, request_id: int) -> JoinRequest:
+    """One join request of the cluster, for its coordinators and the person who made it."""
+    join = get_visible_or_404(actor, JoinRequest, request_id)
+    if join.cluster_id != cluster_id:
+        abort(404)
+    return join
+
+
+def decide_join_request(actor: User, cluster_id: int, request_id: int, approve: bool,
+                        reason: str = "") -> JoinRequest:
+    """Approve (the school joins, its requester becomes headteacher) or decline a request."""
+    join = get_join_request(actor, cluster_id, request_id)
+    require(actor, "decide", join)
+    join.status = "approved" if approve else "declined"
+    join.decided_by_id, join.decided_at, join.reason = actor.id, datetime.now(UTC), reason.strip()
+    requester = join.requester
+    if approve:
+        if requester.school_id is not None:
+            raise ClusterError("The person who asked has since joined another school.")
+        entry = claimable_school(join.urn, field="decision")
+        school = _add_school(join.cluster, entry)
+        requester.school_id, requester.school_role = school.id, "headteacher"
+    outcome = "approved" if approve else "declined"
+    inbox.notify(requester, f"Your request to join {join.cluster.name} was {outcome}",
+                 reason.strip() or ("Welcome to the cluster." if approve else ""),
+                 url_for("main.home"))
+    audit.record(actor, f"join request {outcome}", f"join_request:{join.id}", join.urn)
+    db.session.commit()
+    return join
+
+
+def cluster_for(actor: User, cluster_id: int) -> Cluster:
+    """The actor's own cluster, or 404."""
+    return get_visible_or_404(actor, Cluster, cluster_id)
+
+
+def schools_of(actor: User) -> list[School]:
+    """The schools in the actor's cluster."""
+    return list(db.session.scalars(cluster_scoped(actor, School).order_by(School.name)))
+
+
+def create_invitation(actor: User, cluster_id: int, school_id: int | None, role: str,
+                      note: str = "") -> tuple[Invitation, str]:
+    """Make a single-use link: for a new school to join, or a person to join a school."""
+    cluster = get_visible_or_404(actor, Cluster, cluster_id)
+    if school_id is None:
+        require(actor, "manage", cluster)
+        role = "headteacher"
+    else:
+        school = get_visible_or_404(actor, School, school_id)
+        if school.cluster_id != cluster.id:
+            abort(404)
+        require(actor, "invite", school)
+    token = secrets.token_urlsafe(24)
+    days = current_app.config["INVITATION_DAYS"]
+    invitation = Invitation(cluster=cluster, school_id=school_id, role=role, note=note.strip(),
+                            token_hash=hash_token(token), created_by_id=actor.id,
+                            expires_at=datetime.now(UTC) + timedelta(days=days))
+    db.session.add(invitation)
+    audit.record(actor, "invitation created", f"cluster:{cluster.id}", f"role {role}")
+    db.session.commit()
+    return invitation, token
+
+
+def invitations(actor: User, cluster_id: int) -> list[Invitation]:
+    """The invitations the actor may see in their cluster, newest first."""
+    cluster = get_visible_or_404(actor, Cluster, cluster_id)
+    rows = db.session.scalars(select(Invitation).where(Invitation.cluster_id == cluster.id)
+                              .order_by(Invitation.created_at.desc()))
+    return [i for i in rows if can(actor, "view", i)]
+
+
+def revoke_invitation(actor: User, cluster_id: int, invitation_id: int) -> Invitation:
+    """Stop an unused invitation link from working."""
+    invitation = get_visible_or_404(actor, Invitation, invitation_id)
+    if invitation.cluster_id != cluster_id:
+        abort(404)
+    require(actor, "revoke", invitation)
+    invitation.revoked_at = invitation.revoked_at or datetime.now(UTC)
+    db.session.commit()
+    return invitation
+
+
+def usable_invitation(actor: User, token: str) -> Invitation:
+    """The invitation behind a link, for someone not yet in a school; otherwise 404."""
+    invitation = db.session.scalar(select(Invitation).where(
+        Invitation.token_hash == hash_token(token or "")))
+    if invitation is None or actor.school_id is not None:
+        abort(404)
+    if invitation.used_at or invitation.revoked_at or _expired(invitation.expires_at):
+        raise ClusterError("This invitation has expired, been used or been withdrawn. "
+                           "Ask the person who sent it for a new one.")
+    return invitation
+
+
+def _expired(moment: datetime) -> bool:
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes
+        moment = moment.replace(tzinfo=UTC)
+    return moment < datetime.now(UTC)
+
+
+def accept_invitation(actor: User, token: str, urn: str | None = None) -> School:
+    """Join through an invitation: claim a school for the cluster, or join the named school."""
+    invitation = usable_invitation(actor, token)
+    if invitation.school_id is None:
+        school = _add_school(invitation.cluster, claimable_school(urn or ""))
+    else:
+        school = invitation.school
+    actor.school_id, actor.school_role = school.id, invitation.role
+    invitation.used_at = datetime.now(UTC)
+    for coordinator in coordinators(invitation.cluster):
+        inbox.notify(coordinator, f"{actor.name} joined {school.name}",
+                     f"They accepted an invitation as {invitation.role.replace('_', ' ')}.")
+    audit.record(actor, "invitation accepted", f"invitation:{invitation.id}", school.urn)
+    db.session.commit()
+    return school

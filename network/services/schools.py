@@ -1,0 +1,19 @@
+"""Schools on the platform as their cluster sees them."""
+
+from sqlalchemy import select
+
+from models import School, User
+from network.access import get_visible_or_404
+from network.extensions import db
+
+
+def school_for(actor: User, school_id: int) -> School:
+    """A school in the actor's cluster, or 404."""
+    return get_visible_or_404(actor, School, school_id)
+
+
+def people(actor: User, school: School) -> list[User]:
+    """The people of a school the actor can see."""
+    get_visible_or_404(actor, School, school.id)
+    return list(db.session.scalars(select(User).where(User.school_id == school.id)
+                                   .order_by(User.name)))

@@ -1,0 +1,39 @@
+"""What every template may use: the menu, the inbox count, small filters."""
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+
+def _menu() -> list[dict]:
+    """The header menu for the person looking at the page."""
+    if not current_user.is_authenticated:
+        return [{"text": "About", "href": url_for("main.about")},
+                {"text": "Sign in", "href": url_for("auth.login")},
+                {"text": "Create an account", "href": url_for("auth.signup")}]
+    items = [{"text": "Home", "href": url_for("main.home")}]
+    if current_user.cluster_id:
+        items.append({"text": "Cluster", "href": url_for("clusters.show",
+                                                          cluster_id=current_user.cluster_id)})
+    items.append({"text": "Inbox", "href": url_for("inbox.index")})
+    if current_user.is_site_admin:
+        items.append({"text": "Admin", "href": url_for("admin.users")})
+    items.append({"text": "Account", "href": url_for("auth.change_password")})
+    for item in items:
+        item["current"] = request.path == item["href"] or (
+            item["href"] != "/" and request.path.startswith(item["href"]))
+    return items
+
+
+def _label(value: str | None) -> str:
+    """A stored code word as people read it: senior_leader -> Senior leader."""
+    return (value or "").replace("_", " ").capitalize()
+
+
+def install(app: Flask) -> None:
+    """Register the template globals and filters."""
+    app.add_template_global(_menu, "menu")
+    app.add_template_filter(_label, "label")
+
+    @app.template_filter("date")
+    def _date(value, fmt: str = "%-d %B %Y") -> str:
+        return value.strftime(fmt) if value else ""

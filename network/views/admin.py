@@ -1,0 +1,64 @@
+"""Site administration: designations, the development outbox and the audit log.
+
+Site admins operate the platform for every cluster; to everyone else these pages do not exist.
+"""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from network.forms.admin import DesignationsForm
+from network.security import cross_cluster
+from network.services import admin, members
+from network.services.clusters import ClusterError
+from network.views import attach_error, page_number
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/users")
+@cross_cluster
+def users():
+    """Find an account by name or email."""
+    query = request.args.get("q", "")[:100]
+    found = members.find_people(current_user, query) if query else admin.check(current_user)
+    return render_template("admin/users.html", query=query, people=found or [])
+
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@cross_cluster
+def user(user_id: int):
+    """Grant or withdraw someone's LLE or site-admin designation."""
+    person = members.person_for_admin(current_user, user_id)
+    chosen = [d for d, on in (("lle", person.is_lle), ("site_admin", person.is_site_admin)) if on]
+    form = DesignationsForm(data={"designations": chosen})
+    if form.validate_on_submit():
+        try:
+            members.set_designations(current_user, user_id, "lle" in form.designations.data,
+                                     "site_admin" in form.designations.data)
+        except ClusterError as error:
+            attach_error(form, error)
+        else:
+            flash(f"{person.name}'s designations have been saved.", "success")
+            return redirect(url_for("admin.users", q=person.email))
+    return render_template("admin/user.html", person=person, form=form)
+
+
+
+@bp.get("/outbox")
+@cross_cluster
+def outbox():
+    """The emails the development mail backend has recorded."""
+    page = page_number()
+    return render_template("admin/outbox.html", mails=admin.outbox(current_user, page), page=page)
+
+
+
+@bp.get("/audit")
+@cross_cluster
+def audit_log():
+    """The audit log, newest first."""
+    page = page_number()
+    return render_template("admin/audit.html", events=admin.audit_events(current_user, page),
+                           page=page)
+

@@ -1,0 +1,26 @@
+"""The in-app inbox."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from network.services import clusters, inbox
+from network.views import page_number
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+PER_PAGE = 20
+
+
+@bp.get("")
+def index():
+    """Your notices, newest first, and the outcome of any requests you made."""
+    page = page_number()
+    messages, total = inbox.messages_for(current_user, page, PER_PAGE)
+    return render_template("inbox/index.html", messages=messages, page=page, total=total,
+                           pages=max(1, -(-total // PER_PAGE)),
+                           requests=clusters.my_join_requests(current_user))
+
+
+@bp.get("/<int:message_id>")
+def show(message_id: int):
+    """One notice; opening it marks it read."""
+    return render_template("inbox/show.html", message=inbox.open_message(current_user, message_id))
