@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -29,7 +30,7 @@ def _count_lines(path: Path) -> int:
 def load_register(path: Path) -> dict:
     """Import a register file with a progress bar; returns the counts."""
     with click.progressbar(length=_count_lines(path), label=f"Importing {path.name}",
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         return register.import_register(path, progress=bar.update)
 
 

@@ -45,8 +45,10 @@ def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         code = error.code or 500
-        detail = error.description if getattr(error, "user_message", False) else None
-        return render_error(code, detail)
+        # abort(code, description="...") written by us is meant for the person; werkzeug's
+        # stock descriptions are not.
+        custom = error.description != type(error).description
+        return render_error(code, error.description if custom and code < 500 else None)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -54,10 +56,3 @@ def install(app: Flask) -> None:
             return _http(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(InternalServerError.code)
-
-
-def user_error(exc_class, message: str):
-    """An HTTP error whose description is written for the person and shown to them."""
-    error = exc_class(description=message)
-    error.user_message = True
-    return error

@@ -100,8 +100,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = accounts.change_password(current_user, form.current_password.data,
-                                            form.password.data)
+            # The real object, not the proxy: it is stored as the signed-in user below.
+            user = accounts.change_password(current_user._get_current_object(),
+                                            form.current_password.data, form.password.data)
         except accounts.AccountError as error:
             attach_error(form, error)
         else:

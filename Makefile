@@ -1,0 +1,40 @@
+# Improvement Network: `make run` serves the demo; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint assets install clean-db
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,prod]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(FLASK) init-db
+	@if $(FLASK) shell -c "from models import Cluster; from network.extensions import db; raise SystemExit(0 if db.session.query(Cluster).count() else 1)" 2>/dev/null; \
+	then echo "Demo network already present (sign in as head.<URN>@demo.example.org, password improve-together)."; \
+	else $(FLASK) seed-demo --schools 40 --seed 1 --password improve-together; fi
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest -m "not browser"; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# Rebuild static/css and static/js from static/src with govuk-frontend (needs npm).
+assets:
+	npm ci
+	npm run build
+
+clean-db:
+	rm -f instance/network.db instance/network.db-wal instance/network.db-shm

@@ -1,0 +1,236 @@
+"""Fixtures: an app on a migrated database (SQLite, or TEST_DATABASE_URL), people and clusters.
+
+The schema is built once per run by the real migrations and the register is loaded once;
+after each test every non-reference table is emptied.
+"""
+
+import contextvars
+import itertools
+import os
+from types import SimpleNamespace
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import select, text
+
+from models import (
+    Base,
+    Cluster,
+    InboxMessage,
+    Invitation,
+    JoinRequest,
+    RegisterSchool,
+    School,
+    User,
+)
+from network import create_app, register
+from network.extensions import db
+from network.services import accounts, clusters
+
+PASSWORD = "correct horse battery"
+ROLES = ("headteacher", "senior_leader", "leading_teacher", "member", "coordinator", "lle",
+         "site_admin")
+KEEP = {"register_schools", "alembic_version"}
+
+
+def _database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or \
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database migrated to the newest schema with the national register loaded."""
+    url = _database_url(tmp_path_factory)
+    app = create_app(_config(url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade(directory=app.extensions["migrate"].directory)
+        register.import_register(register.BUNDLED)
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def _config(url: str, instance) -> dict:
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url if not url.startswith("postgresql://")
+        else "postgresql+psycopg://" + url[len("postgresql://"):],
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "LOGIN_LIMIT": "1000 per minute",
+        "SERVER_NAME": "localhost",
+        "MAIL_BACKEND": "outbox",
+        # The test's own session stays open beside the requests it makes; it must not hold
+        # SQLite's write lock while it merely reads.
+        "SQLITE_IMMEDIATE_OFF_REQUEST": False,
+    }
+
+
+@pytest.fixture
+def config(database_url, tmp_path):
+    """Overrides for create_app in this test; tests may change them before `app` is built."""
+    return _config(database_url, tmp_path / "instance")
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context and database session,
+    as in production; the test's own session then sees the request's committed changes."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.commit()  # end the test's transaction so its next read is fresh
+        return response
+
+
+@pytest.fixture
+def app(config):
+    """The application, on the shared database, emptied of everything but reference data after."""
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name not in KEEP and not table.info.get("reference"):
+                    connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A browser without a session."""
+    return app.test_client()
+
+
+@pytest.fixture
+def no_csrf(config):
+    """Build the app without CSRF checks (for tests about something else)."""
+    config["WTF_CSRF_ENABLED"] = False
+    return config
+
+
+@pytest.fixture
+def runner(app):
+    """Runs `flask` commands against the test app."""
+    return app.test_cli_runner()
+
+
+_urns = itertools.count()
+
+
+@pytest.fixture
+def free_urns(app):
+    """An iterator over open register schools that no cluster has claimed yet."""
+    claimed = select(School.urn)
+    query = (select(RegisterSchool.urn).where(RegisterSchool.status.like("Open%"),
+                                              RegisterSchool.urn.not_in(claimed))
+             .order_by(RegisterSchool.urn))
+    return iter(list(db.session.scalars(query.limit(400))))
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(school=None, role="member", coordinator=False, lle=False, site_admin=False)."""
+    counter = itertools.count(1)
+
+    def make(school=None, role="member", coordinator=False, lle=False, site_admin=False,
+             name=None, email=None, password=PASSWORD):
+        n = next(counter)
+        email = email or f"person{n}.{id(counter)}@example.org"
+        user = User(name=name or f"Person {n}", email=email,
+                    password_hash=accounts.hash_password(password),
+                    school_id=school.id if school else None,
+                    school_role=role if school else None, is_coordinator=coordinator,
+                    is_lle=lle, is_site_admin=site_admin)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_cluster(app, free_urns, make_user):
+    """make_cluster(name, schools=2): a cluster whose first school's head coordinates it."""
+
+    def make(name="Riverside Partnership", schools=2, region="North West"):
+        cluster = Cluster(name=name, region=region, description=f"{name} schools")
+        db.session.add(cluster)
+        for _ in range(schools):
+            entry = db.session.get(RegisterSchool, next(free_urns))
+            db.session.add(School(urn=entry.urn, name=entry.name, cluster=cluster))
+        db.session.commit()
+        return cluster
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user, password=PASSWORD): sign the test client in (through the real form)."""
+
+    def sign_in(user, password=PASSWORD, as_client=None):
+        browser = as_client or client
+        response = browser.post("/login", data={"email": user.email, "password": password,
+                                                "csrf_token": csrf_token(browser, "/login")})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return browser
+
+    return sign_in
+
+
+def csrf_token(browser, path: str) -> str:
+    """The CSRF token the form at `path` carries."""
+    import re
+
+    page = browser.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+    return match.group(1) if match else ""
+
+
+def _people(cluster: Cluster, make_user, label: str) -> dict:
+    first, second = cluster.schools[0], cluster.schools[1]
+    people = {
+        "coordinator": make_user(first, "headteacher", coordinator=True, name=f"{label} Coord"),
+        "headteacher": make_user(second, "headteacher", name=f"{label} Head"),
+        "senior_leader": make_user(second, "senior_leader", name=f"{label} Senior"),
+        "leading_teacher": make_user(second, "leading_teacher", name=f"{label} Leading"),
+        "member": make_user(second, "member", name=f"{label} Member"),
+        "lle": make_user(first, "senior_leader", lle=True, name=f"{label} Lle"),
+        "site_admin": make_user(first, "member", site_admin=True, name=f"{label} Admin"),
+    }
+    return people
+
+
+@pytest.fixture
+def two_clusters(app, make_cluster, make_user, free_urns):
+    """Clusters A and B, each with two schools, a person in every role, an invitation,
+    a pending join request and an inbox message: the world the tenancy tests walk."""
+    world = {}
+    for label in ("A", "B"):
+        cluster = make_cluster(name=f"Cluster {label} Partnership", schools=2)
+        people = _people(cluster, make_user, label)
+        outsider = make_user(name=f"{label} Outsider")
+        join = JoinRequest(cluster_id=cluster.id, urn=next(free_urns), requester_id=outsider.id)
+        db.session.add(join)
+        db.session.add(InboxMessage(user_id=people["member"].id, subject=f"{label} notice"))
+        db.session.commit()
+        with app.test_request_context():
+            invitation, token = clusters.create_invitation(people["coordinator"], cluster.id,
+                                                           None, "headteacher")
+        message = db.session.scalar(select(InboxMessage).where(
+            InboxMessage.user_id == people["member"].id))
+        world[label] = SimpleNamespace(cluster=cluster, school=cluster.schools[1],
+                                       people=people, join_request=join, invitation=invitation,
+                                       token=token, message=message, outsider=outsider)
+    return SimpleNamespace(**world)
+
+
+__all__ = ["PASSWORD", "ROLES", "Invitation", "csrf_token"]
