@@ -3,13 +3,28 @@
 from models.audit import AuditEvent
 from models.base import Base
 from models.clusters import Cluster, Invitation, JoinRequest
+from models.evaluations import TERMS, Rating, RatingAction, SelfEvaluation
 from models.messages import InboxMessage, OutboxMail
+from models.profiles import GroupMembership, OfferOptIn, SchoolBarrier, SchoolProfile
 from models.register import RegisterSchool
 from models.schools import School
-from models.users import SCHOOL_ROLES, ApiToken, User, UserSession
+from models.toolkit import Barrier, CoreElement, PriorityGroup, Standard
+from models.users import SCHOOL_ROLES, ApiToken, SavedDraft, User, UserSession
 
 __all__ = [
     "SCHOOL_ROLES",
+    "TERMS",
+    "Barrier",
+    "CoreElement",
+    "GroupMembership",
+    "OfferOptIn",
+    "PriorityGroup",
+    "Rating",
+    "RatingAction",
+    "SchoolBarrier",
+    "SchoolProfile",
+    "SelfEvaluation",
+    "Standard",
     "ApiToken",
     "AuditEvent",
     "Base",
@@ -19,6 +34,7 @@ __all__ = [
     "JoinRequest",
     "OutboxMail",
     "RegisterSchool",
+    "SavedDraft",
     "School",
     "User",
     "UserSession",

@@ -68,8 +68,20 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from network.views import admin, api, auth, clusters, inbox, main, schools
+    from network.views import (
+        admin,
+        api,
+        auth,
+        clusters,
+        evaluations,
+        inbox,
+        main,
+        overview,
+        schools,
+        toolkit,
+    )
 
-    for module in (main, auth, clusters, schools, inbox, admin, api):
+    for module in (main, auth, clusters, schools, evaluations, toolkit, overview, inbox, admin,
+                   api):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

@@ -9,7 +9,16 @@ from collections.abc import Callable
 from flask import abort
 from sqlalchemy import Select, select
 
-from models import Cluster, InboxMessage, Invitation, JoinRequest, School, User
+from models import (
+    Cluster,
+    InboxMessage,
+    Invitation,
+    JoinRequest,
+    School,
+    SchoolProfile,
+    SelfEvaluation,
+    User,
+)
 from network.extensions import db
 
 Rule = Callable[[User, object], bool]
@@ -25,6 +34,19 @@ def _coordinates(actor: User, cluster_id: int | None) -> bool:
 
 def _heads(actor: User, school_id: int | None) -> bool:
     return actor.school_role == "headteacher" and actor.school_id == school_id
+
+
+def _leads(actor: User, school_id: int | None) -> bool:
+    """Headteachers and senior leaders lead their own school's self-evaluation and profile."""
+    return actor.school_id == school_id and actor.school_role in ("headteacher", "senior_leader")
+
+
+def _in_school(actor: User, school_id: int | None) -> bool:
+    return actor.school_id is not None and actor.school_id == school_id
+
+
+def _profile_public(profile: SchoolProfile | None) -> bool:
+    return profile is not None and profile.visibility == "network"
 
 
 def cluster_id_of(obj: object) -> int | None:
@@ -52,7 +74,32 @@ RULES: dict[tuple[type, str], Rule] = {
     (JoinRequest, "decide"): lambda a, r: _coordinates(a, r.cluster_id)
     and r.status == "pending",
     (InboxMessage, "view"): lambda a, m: a.id == m.user_id,
+    (Cluster, "overview"): lambda a, c: _coordinates(a, c.id),
+    (School, "edit_profile"): lambda a, s: _leads(a, s.id),
+    (School, "see_needs"): lambda a, s: _same_cluster(a, s.cluster_id),
+    (School, "evaluate"): lambda a, s: _leads(a, s.id),
+    (School, "read_evaluations"): lambda a, s: _in_school(a, s.id)
+    or _coordinates(a, s.cluster_id),
+    (SelfEvaluation, "view"): lambda a, e: _in_school(a, e.school_id)
+    or _coordinates(a, _school_cluster(e.school_id)),
+    (SelfEvaluation, "edit"): lambda a, e: _leads(a, e.school_id) and e.status == "draft",
+    (SelfEvaluation, "finalise"): lambda a, e: a.school_id == e.school_id
+    and a.school_role == "headteacher" and e.status == "draft",
 }
+
+
+def _school_cluster(school_id: int) -> int | None:
+    school = db.session.get(School, school_id)
+    return school.cluster_id if school else None
+
+
+def can_see_profile(actor: User, school: School, profile: SchoolProfile | None) -> str | None:
+    """How much of a school's profile the actor may see: "full", "public" or None (404)."""
+    if can(actor, "view", school):
+        return "full"
+    if actor.is_authenticated and actor.is_active and _profile_public(profile):
+        return "public"
+    return None
 
 
 def can(actor: User | None, action: str, obj: object) -> bool:

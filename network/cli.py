@@ -85,7 +85,9 @@ def seed_demo(schools: int, seed: int, password: str, as_json: bool):
 
 def demo_hooks():
     """The function later features use to add their records to each demo cluster."""
-    return None
+    from network import demo_toolkit
+
+    return demo_toolkit.add_school_records
 
 
 @click.command("create-user")

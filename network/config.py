@@ -42,6 +42,7 @@ def from_environment(instance: Path) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": 3600,
+        "SESSION_HOURS": int(env.get("SESSION_HOURS", "12")),
         "INVITATION_DAYS": 14,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_PARTS": 500,

@@ -17,7 +17,6 @@ LAST = ["Ahmed", "Baker", "Clarke", "Dawson", "Evans", "Fraser", "Gill", "Hughes
         "Turner", "Walsh", "Young"]
 PEOPLE = [("headteacher", "head"), ("senior_leader", "senior"),
           ("leading_teacher", "lt"), ("member", "member")]
-PRIORITY_FOR_RATING = {"Inadequate": 1, "Requires Improvement": 2, "Good": 3, "Outstanding": 5}
 DOMAIN = "demo.example.org"
 
 
@@ -39,7 +38,8 @@ def _candidates(rng: random.Random) -> list[list[RegisterSchool]]:
 def build(schools: int, seed: int, password: str, hook=None) -> dict:
     """Create about `schools` schools in clusters of 4-15 from one local authority each.
 
-    `hook(cluster, schools, users, rng)` lets later features add their own demo records.
+    `hook(cluster, schools, users, rng, out)` lets later features add their own demo records
+    (and their part of the cluster's JSON summary, `out`).
     Returns the summary printed by `seed-demo --json`.
     """
     if db.session.scalar(select(func.count(Cluster.id))):
@@ -47,16 +47,17 @@ def build(schools: int, seed: int, password: str, hook=None) -> dict:
     rng = random.Random(seed)
     password_hash = generate_password_hash(password)  # one slow hash shared by every demo person
     summary: dict = {"clusters": [], "site_admins": []}
-    remaining, used = schools, 0
+    remaining = schools
     for la_schools in _candidates(rng):
-        if remaining < 4 and summary["clusters"]:
+        if remaining <= 0:
             break
-        size = min(rng.randint(4, 15), len(la_schools), max(remaining, 4))
+        size = min(rng.randint(4, 15), len(la_schools))
+        if remaining - size < 4:  # finish here if this authority can; else leave room for 4
+            size = min(max(remaining, 4), 15, len(la_schools))
         chosen = sorted(rng.sample(la_schools, size), key=lambda e: e.urn)
         summary["clusters"].append(
             _cluster(chosen, len(summary["clusters"]) + 1, rng, password_hash, hook))
         remaining -= size
-        used += size
     admin = User(email=f"admin@{DOMAIN}", name="Site Administrator", password_hash=password_hash,
                  is_site_admin=True)
     db.session.add(admin)

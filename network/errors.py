@@ -54,5 +54,7 @@ def install(app: Flask) -> None:
     def _unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return _http(error)
+        if app.testing:
+            raise error  # let the test show the real failure
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(InternalServerError.code)

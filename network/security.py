@@ -5,6 +5,8 @@ import secrets
 from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
 
+from network import drafts
+
 
 def public(view):
     """Mark a view as open to visitors who have not signed in."""
@@ -34,6 +36,9 @@ def install(app: Flask) -> None:
         if _endpoint_is_public(app) or request.blueprint == "api":
             return None
         if not current_user.is_authenticated:
+            if request.method == "POST":
+                drafts.stash()  # the session ended mid-form: keep what was typed
+                return redirect(url_for("auth.login", next=request.path))
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None
 

@@ -96,11 +96,16 @@ def app(config):
     with app.app_context():
         yield app
         db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                if table.name not in KEEP and not table.info.get("reference"):
-                    connection.execute(table.delete())
+        empty_tables()
         db.engine.dispose()
+
+
+def empty_tables() -> None:
+    """Delete every row but the register and the toolkit's reference data."""
+    with db.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in KEEP and not table.info.get("reference"):
+                connection.execute(table.delete())
 
 
 @pytest.fixture
@@ -210,7 +215,29 @@ def _people(cluster: Cluster, make_user, label: str) -> dict:
 
 
 @pytest.fixture
-def two_clusters(app, make_cluster, make_user, free_urns):
+def make_evaluation(app):
+    """make_evaluation(school, ratings=2 | {sid: n}, status="draft", year=None, term=None)."""
+    from models import Rating, SelfEvaluation
+    from network import terms
+    from network.services.evaluations import all_standard_ids
+
+    def make(school, ratings=2, status="draft", year=None, term=None):
+        if year is None:
+            year, term = terms.current_term()
+        values = ratings if isinstance(ratings, dict) else {}
+        evaluation = SelfEvaluation(school_id=school.id, year=year, term=term, status=status)
+        for sid in all_standard_ids():
+            rating = values.get(sid, ratings if isinstance(ratings, int) else None)
+            evaluation.ratings[sid] = Rating(standard_id=sid, rating=rating)
+        db.session.add(evaluation)
+        db.session.commit()
+        return evaluation
+
+    return make
+
+
+@pytest.fixture
+def two_clusters(app, make_cluster, make_user, free_urns, make_evaluation):
     """Clusters A and B, each with two schools, a person in every role, an invitation,
     a pending join request and an inbox message: the world the tenancy tests walk."""
     world = {}
@@ -227,9 +254,11 @@ def two_clusters(app, make_cluster, make_user, free_urns):
                                                            None, "headteacher")
         message = db.session.scalar(select(InboxMessage).where(
             InboxMessage.user_id == people["member"].id))
+        evaluation = make_evaluation(cluster.schools[1], ratings=2)
         world[label] = SimpleNamespace(cluster=cluster, school=cluster.schools[1],
                                        people=people, join_request=join, invitation=invitation,
-                                       token=token, message=message, outsider=outsider)
+                                       token=token, message=message, outsider=outsider,
+                                       evaluation=evaluation)
     return SimpleNamespace(**world)
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import Cluster, RegisterSchool, School, User
+from models import RegisterSchool, User
 from network.extensions import db
+from tests.conftest import empty_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -75,16 +76,11 @@ def test_seed_demo_builds_a_deterministic_network(runner):
     assert total >= 30
     again = runner.invoke(args=["seed-demo", "--schools", "30", "--seed", "7", "--json"])
     assert again.exit_code != 0 and "already has clusters" in again.output
-    _empty_network()
+    db.session.commit()
+    empty_tables()
     rerun = runner.invoke(args=["seed-demo", "--schools", "30", "--seed", "7",
                                 "--password", "demo-pass-1", "--json"])
     assert json.loads(rerun.output) == summary
-
-
-def _empty_network():
-    for model in (User, School, Cluster):
-        db.session.execute(model.__table__.delete())
-    db.session.commit()
 
 
 def test_seed_demo_people_can_sign_in(runner, client):

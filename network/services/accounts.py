@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, url_for
 from flask_login import AnonymousUserMixin
@@ -107,6 +107,10 @@ def load_session_user(key: str) -> User | None:
     record = db.session.get(UserSession, key)
     if record is None or not record.user.is_active:
         return None
+    started = record.created_at if record.created_at.tzinfo else \
+        record.created_at.replace(tzinfo=UTC)
+    if datetime.now(UTC) - started > timedelta(hours=current_app.config["SESSION_HOURS"]):
+        return None  # expired: sign in again
     record.user.session_key = key
     return record.user
 

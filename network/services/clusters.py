@@ -139,13 +139,14 @@ def decide_join_request(actor: User, cluster_id: int, request_id: int, approve: 
     """Approve (the school joins, its requester becomes headteacher) or decline a request."""
     join = get_join_request(actor, cluster_id, request_id)
     require(actor, "decide", join)
-    join.status = "approved" if approve else "declined"
-    join.decided_by_id, join.decided_at, join.reason = actor.id, datetime.now(UTC), reason.strip()
     requester = join.requester
-    if approve:
+    if approve:  # check everything before changing anything
         if requester.school_id is not None:
             raise ClusterError("The person who asked has since joined another school.")
         entry = claimable_school(join.urn, field="decision")
+    join.status = "approved" if approve else "declined"
+    join.decided_by_id, join.decided_at, join.reason = actor.id, datetime.now(UTC), reason.strip()
+    if approve:
         school = _add_school(join.cluster, entry)
         requester.school_id, requester.school_role = school.id, "headteacher"
     outcome = "approved" if approve else "declined"

@@ -3,8 +3,15 @@
 from functools import wraps
 
 from flask import Blueprint, abort, g, jsonify, request
+from sqlalchemy import select
 
+from models import School, SchoolBarrier, SelfEvaluation, User
+from network.access import can, can_see_profile
+from network.anonymity import context_bands
+from network.extensions import db
 from network.services import accounts
+from network.services.evaluations import all_standard_ids, latest, offers_and_needs, public_offers
+from network.services.profiles import barriers_of, current_group, group_history, profile_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -39,3 +46,110 @@ def me():
         designations=[d for d, on in (("lle", user.is_lle), ("site_admin", user.is_site_admin))
                       if on],
     )
+
+
+def _school_or_404(urn: str) -> School:
+    school = db.session.scalar(select(School).where(School.urn == urn))
+    if school is None:
+        abort(404)
+    return school
+
+
+def _group(membership) -> dict | None:
+    if membership is None:
+        return None
+    return {"slug": membership.group.slug, "name": membership.group.name}
+
+
+def _barrier(record: SchoolBarrier) -> dict:
+    found = {"slug": record.barrier_slug, "title": record.barrier.title,
+             "since": record.since.isoformat()}
+    if record.overcome_on:
+        found["overcome_on"] = record.overcome_on.isoformat()
+    return found
+
+
+def _exact_figures(user: User, school: School) -> dict | None:
+    """Number on roll and FSM percentage, for the school's own people only."""
+    if user.school_id != school.id:
+        return None
+    entry = school.register_entry
+    fsm = entry.pct_fsm_ever6 if entry.pct_fsm_ever6 is not None else entry.pct_fsm_current
+    return {"number_on_roll": entry.number_on_roll, "pct_fsm": fsm}
+
+
+@bp.get("/schools/<urn>")
+@token_required
+def school_profile(urn: str):
+    """A school's profile as the caller may see it: all of it in the cluster, else the public
+    part of a network-visible profile (404 when neither)."""
+    user = g.api_user
+    school = _school_or_404(urn)
+    profile = profile_of(school)
+    level = can_see_profile(user, school, profile)
+    if level is None:
+        abort(404)
+    entry = school.register_entry
+    answer = {
+        "name": school.name,
+        "local_authority": entry.la_name,
+        "phase": entry.phase,
+        "priority_group": _group(current_group(school.id)),
+        "offers": public_offers(school.id),
+    }
+    if level != "full":
+        return jsonify(answer)
+    offers, needs, _ = offers_and_needs(school.id)
+    barriers = barriers_of(school.id)
+    answer.update(
+        urn=school.urn,
+        cluster={"id": school.cluster.id, "name": school.cluster.name},
+        context=context_bands(entry),
+        group_history=[{**_group(m), "started_on": m.started_on.isoformat(),
+                        "ended_on": m.ended_on.isoformat() if m.ended_on else None}
+                       for m in group_history(school.id)],
+        barriers={"facing": [_barrier(b) for b in barriers if b.overcome_on is None],
+                  "overcome": [_barrier(b) for b in barriers if b.overcome_on]},
+        barrier_notes=profile.barrier_notes,
+        open_to_partnering=profile.open_to_partnering,
+        capacity=profile.capacity,
+        visibility=profile.visibility,
+        offers=offers,
+        offers_shared=answer["offers"],
+    )
+    if can(user, "see_needs", school):
+        answer["needs"] = needs
+    figures = _exact_figures(user, school)
+    if figures:
+        answer["figures"] = figures
+    return jsonify(answer)
+
+
+def _evaluation_json(school: School, evaluation: SelfEvaluation) -> dict:
+    ratings = {}
+    for sid in all_standard_ids():
+        rating = evaluation.ratings.get(sid)
+        if rating is None:
+            continue
+        ratings[sid] = {
+            "rating": rating.rating, "evidence": rating.evidence, "sef_ref": rating.sef_ref,
+            "actions": [{"what": a.what, "who": a.who,
+                         "by_when": a.by_when.isoformat() if a.by_when else None}
+                        for a in rating.actions]}
+    return {"school_urn": school.urn, "term": evaluation.term, "year": evaluation.year,
+            "label": evaluation.label, "status": evaluation.status, "ratings": ratings}
+
+
+@bp.get("/schools/<urn>/self-evaluations/latest")
+@token_required
+def latest_evaluation(urn: str):
+    """The school's most recent self-evaluation (final or draft), for its own people and its
+    cluster's coordinators; 404 for everyone else and when there is none."""
+    user = g.api_user
+    school = _school_or_404(urn)
+    if not can(user, "read_evaluations", school):
+        abort(404)
+    evaluation = latest(school.id)
+    if evaluation is None or not can(user, "view", evaluation):
+        abort(404)
+    return jsonify(_evaluation_json(school, evaluation))

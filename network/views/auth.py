@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from network import drafts
 from network.extensions import limiter
 from network.forms.auth import (
     ChangePasswordForm,
@@ -38,8 +39,11 @@ def _safe_next(default: str) -> str:
 
 
 def _start_session(user) -> None:
-    """Throw away the visitor's session and begin a fresh one for `user`."""
+    """Throw away the visitor's session and begin a fresh one for `user` (keeping a draft)."""
+    draft = session.get(drafts.KEY)
     session.clear()
+    if draft:
+        session[drafts.KEY] = draft
     login_user(accounts.open_session(user))
 
 

@@ -1,18 +1,96 @@
-"""A school's page inside its cluster."""
+"""A school's profile: where it stands, what it faces, what it can offer."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from network import drafts
 from network.access import can
-from network.services import schools
+from network.anonymity import context_bands
+from network.forms.evaluations import OptInForm
+from network.forms.profiles import ProfileForm
+from network.services import evaluations, profiles, schools
+from network.views import attach_error
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
 
 @bp.get("/<int:school_id>")
 def show(school_id: int):
-    """A school's register details and its people, for members of its cluster."""
-    school = schools.school_for(current_user, school_id)
-    return render_template("schools/show.html", school=school, entry=school.register_entry,
-                           people=schools.people(current_user, school),
-                           invite=can(current_user, "invite", school))
+    """The profile: the full one inside the cluster, the shared part elsewhere in the network."""
+    school, profile, level = profiles.load(current_user, school_id)
+    offers, needs, final = evaluations.offers_and_needs(school.id)
+    full = level == "full"
+    return render_template(
+        "schools/show.html", school=school, profile=profile, full=full,
+        entry=school.register_entry, bands=context_bands(school.register_entry),
+        exact=current_user.school_id == school.id,
+        group=profiles.current_group(school.id),
+        history=profiles.group_history(school.id) if full else [],
+        barriers=profiles.barriers_of(school.id) if full else [],
+        people=schools.people(current_user, school) if full else [],
+        offers=offers if full else evaluations.public_offers(school.id),
+        shared=evaluations.opted_in(school.id), needs=needs if full else [], final=final,
+        edit=can(current_user, "edit_profile", school),
+        read_evaluations=can(current_user, "read_evaluations", school),
+        invite=can(current_user, "invite", school), standards=_standards())
+
+
+def _editable(school_id: int):
+    """The school and profile, for its headteacher and senior leaders (others: 404 or 403)."""
+    school, profile, level = profiles.load(current_user, school_id)
+    if level != "full":
+        abort(404)
+    if not can(current_user, "edit_profile", school):
+        abort(403)
+    return school, profile
+
+
+def _profile_form(school, profile, restored=None) -> ProfileForm:
+    form = ProfileForm(formdata=restored, data=profiles.as_dict(profile, school.id)) \
+        if restored is not None else ProfileForm(data=profiles.as_dict(profile, school.id))
+    form.set_choices(profiles.groups(), profiles.barrier_taxonomy())
+    return form
+
+
+@bp.route("/<int:school_id>/profile", methods=["GET", "POST"])
+def edit(school_id: int):
+    """Headteachers and senior leaders say where the school stands; a stale save is a 409."""
+    school, profile = _editable(school_id)
+    restored = drafts.take() if request.method == "GET" else None
+    form = _profile_form(school, profile, restored)
+    if form.validate_on_submit():
+        try:
+            profiles.update(current_user, school.id, form.data)
+        except profiles.Conflict as conflict:
+            form.version.data = conflict.version
+            return render_template("schools/profile_conflict.html", school=school, form=form,
+                                   theirs=conflict.theirs, groups=profiles.groups(),
+                                   taxonomy=profiles.barrier_taxonomy()), 409
+        flash("The profile has been saved.", "success")
+        return redirect(url_for("schools.show", school_id=school.id))
+    return render_template("schools/profile_edit.html", school=school, form=form,
+                           restored=restored is not None)
+
+
+@bp.route("/<int:school_id>/offers", methods=["GET", "POST"])
+def offers(school_id: int):
+    """Choose, standard by standard, which strengths the network may see."""
+    school, _ = _editable(school_id)
+    offered, _, final = evaluations.offers_and_needs(school.id)
+    form = OptInForm()
+    if form.validate_on_submit():
+        try:
+            evaluations.set_opt_ins(current_user, school.id, request.form.getlist("standards"))
+        except evaluations.EvaluationError as error:
+            attach_error(form, error)
+        else:
+            flash("What you share with the network has been saved.", "success")
+            return redirect(url_for("schools.show", school_id=school.id))
+    chosen = set(request.form.getlist("standards")) if request.method == "POST" \
+        else evaluations.opted_in(school.id)
+    return render_template("schools/offers.html", school=school, form=form, offered=offered,
+                           chosen=chosen, final=final, standards=_standards())
+
+
+def _standards() -> dict:
+    return {s.id: s for e in evaluations.elements() for s in e.standards}
