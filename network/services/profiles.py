@@ -31,7 +31,7 @@ def profile_of(school: School) -> SchoolProfile:
     """The school's profile, created empty the first time it is needed (not yet saved)."""
     profile = db.session.get(SchoolProfile, school.id)
     if profile is None:
-        profile = SchoolProfile(school_id=school.id, visibility="cluster", version=1,
+        profile = SchoolProfile(school_id=school.id, visibility="cluster", version=0,
                                 open_to_partnering=False, capacity=0, barrier_notes="")
     return profile
 
