@@ -6,12 +6,32 @@ from models.clusters import Cluster, Invitation, JoinRequest
 from models.evaluations import TERMS, Rating, RatingAction, SelfEvaluation
 from models.messages import InboxMessage, OutboxMail
 from models.profiles import GroupMembership, OfferOptIn, SchoolBarrier, SchoolProfile
+from models.records import (
+    KINDS,
+    STATUSES,
+    AnonymityOverride,
+    ContactRequest,
+    Record,
+    RecordBarrier,
+    RecordCoauthor,
+    RecordStandard,
+    RecordVersion,
+)
 from models.register import RegisterSchool
 from models.schools import School
 from models.toolkit import Barrier, CoreElement, PriorityGroup, Standard
 from models.users import SCHOOL_ROLES, ApiToken, SavedDraft, User, UserSession
 
 __all__ = [
+    "KINDS",
+    "STATUSES",
+    "AnonymityOverride",
+    "ContactRequest",
+    "Record",
+    "RecordBarrier",
+    "RecordCoauthor",
+    "RecordStandard",
+    "RecordVersion",
     "SCHOOL_ROLES",
     "TERMS",
     "Barrier",

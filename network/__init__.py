@@ -72,16 +72,19 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         auth,
+        case_studies,
         clusters,
         evaluations,
         inbox,
+        lesson_studies,
         main,
         overview,
+        records,
         schools,
         toolkit,
     )
 
-    for module in (main, auth, clusters, schools, evaluations, toolkit, overview, inbox, admin,
-                   api):
+    for module in (main, auth, clusters, schools, evaluations, toolkit, overview, records,
+                   case_studies, lesson_studies, inbox, admin, api):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

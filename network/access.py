@@ -11,9 +11,11 @@ from sqlalchemy import Select, select
 
 from models import (
     Cluster,
+    ContactRequest,
     InboxMessage,
     Invitation,
     JoinRequest,
+    Record,
     School,
     SchoolProfile,
     SelfEvaluation,
@@ -86,6 +88,41 @@ RULES: dict[tuple[type, str], Rule] = {
     (SelfEvaluation, "finalise"): lambda a, e: a.school_id == e.school_id
     and a.school_role == "headteacher" and e.status == "draft",
 }
+
+
+def _writes(actor: User, record: Record) -> bool:
+    return actor.id == record.author_id or any(c.user_id == actor.id for c in record.coauthors)
+
+
+def _reviews(actor: User, record: Record) -> bool:
+    return actor.school_id == record.school_id and actor.school_role == "headteacher"
+
+
+def _sees_working_copy(actor: User, record: Record) -> bool:
+    return _writes(actor, record) or _leads(actor, record.school_id)
+
+
+def can_read_live(actor: User, record: Record) -> bool:
+    """Whether the actor may read a record's published copy."""
+    if not (actor.is_authenticated and actor.is_active and record.is_live):
+        return False
+    return record.published_visibility == "network" or _same_cluster(actor, record.cluster_id)
+
+
+RULES.update({
+    (Record, "view"): lambda a, r: _sees_working_copy(a, r) or can_read_live(a, r),
+    (Record, "see_draft"): _sees_working_copy,
+    (Record, "edit"): lambda a, r: _writes(a, r) and r.status in ("draft", "published",
+                                                                  "withdrawn"),
+    (Record, "submit"): lambda a, r: _writes(a, r) and r.status == "draft",
+    (Record, "review"): lambda a, r: _reviews(a, r) and r.status == "submitted",
+    (Record, "withdraw"): lambda a, r: _reviews(a, r) and r.is_live,
+    (Record, "contact"): lambda a, r: can_read_live(a, r) and a.school_id != r.school_id,
+    (ContactRequest, "view"): lambda a, c: a.id == c.requester_id
+    or _reviews(a, db.session.get(Record, c.record_id)),
+    (ContactRequest, "decide"): lambda a, c: c.status == "pending"
+    and _reviews(a, db.session.get(Record, c.record_id)),
+})
 
 
 def _school_cluster(school_id: int) -> int | None:

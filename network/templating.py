@@ -3,6 +3,8 @@
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from network import text
+
 
 def _menu() -> list[dict]:
     """The header menu for the person looking at the page."""
@@ -14,6 +16,9 @@ def _menu() -> list[dict]:
     if current_user.cluster_id:
         items.append({"text": "Cluster", "href": url_for("clusters.show",
                                                           cluster_id=current_user.cluster_id)})
+    if current_user.school_id:
+        items.append({"text": "Case studies", "href": url_for("case_studies.index")})
+        items.append({"text": "Lesson studies", "href": url_for("lesson_studies.index")})
     items.append({"text": "Inbox", "href": url_for("inbox.index")})
     if current_user.is_site_admin:
         items.append({"text": "Admin", "href": url_for("admin.users")})
@@ -33,6 +38,7 @@ def install(app: Flask) -> None:
     """Register the template globals and filters."""
     app.add_template_global(_menu, "menu")
     app.add_template_filter(_label, "label")
+    app.add_template_filter(text.render, "formatted")
 
     @app.template_filter("date")
     def _date(value, fmt: str = "%-d %B %Y") -> str:

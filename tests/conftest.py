@@ -236,6 +236,27 @@ def make_evaluation(app):
     return make
 
 
+def _records(cluster, people):
+    """A published (cluster-only) case study with a version and a pending contact request."""
+    from models import ContactRequest, Record, RecordVersion
+
+    author = people["leading_teacher"]
+    record = Record(kind="case_study", school_id=author.school_id, cluster_id=cluster.id,
+                    author_id=author.id, title=f"{cluster.name} tracking story",
+                    body={"context": "A two-form entry primary school."}, status="published",
+                    published_title="Tracking story", published_body={"context": "x"},
+                    published_visibility="cluster", published_context={})
+    db.session.add(record)
+    db.session.flush()
+    db.session.add(RecordVersion(record_id=record.id, number=1, title=record.title,
+                                 body=record.body, status="draft", saved_by_id=author.id))
+    contact = ContactRequest(record_id=record.id, requester_id=people["member"].id,
+                             message="Could we talk?")
+    db.session.add(contact)
+    db.session.commit()
+    return record, contact
+
+
 @pytest.fixture
 def two_clusters(app, make_cluster, make_user, free_urns, make_evaluation):
     """Clusters A and B, each with two schools, a person in every role, an invitation,
@@ -255,10 +276,11 @@ def two_clusters(app, make_cluster, make_user, free_urns, make_evaluation):
         message = db.session.scalar(select(InboxMessage).where(
             InboxMessage.user_id == people["member"].id))
         evaluation = make_evaluation(cluster.schools[1], ratings=2)
+        record, contact = _records(cluster, people)
         world[label] = SimpleNamespace(cluster=cluster, school=cluster.schools[1],
                                        people=people, join_request=join, invitation=invitation,
                                        token=token, message=message, outsider=outsider,
-                                       evaluation=evaluation)
+                                       evaluation=evaluation, record=record, contact=contact)
     return SimpleNamespace(**world)
 
 

@@ -1,0 +1,279 @@
+"""Case studies and lesson studies: write, submit, review through the gate, publish."""
+
+from datetime import UTC, datetime
+
+from flask import abort, url_for
+from sqlalchemy import select
+
+from models import (
+    AnonymityOverride,
+    ContactRequest,
+    Record,
+    RecordBarrier,
+    RecordCoauthor,
+    RecordStandard,
+    RecordVersion,
+    School,
+    User,
+)
+from network import audit
+from network.access import can, get_visible_or_404, require
+from network.extensions import db
+from network.services import gate, inbox
+from network.services.profiles import Conflict
+
+NOUN = {"case_study": "case study", "lesson_study": "lesson study"}
+WHO = {"network": "whole network", "cluster": "cluster"}
+
+
+class GateClosed(ValueError):
+    """Publishing refused: findings are unresolved. Carries them for the page."""
+
+    def __init__(self, flags: list):
+        super().__init__(f"{len(flags)} passages could identify the school")
+        self.flags = flags
+
+
+class RecordError(ValueError):
+    """Something the person must correct."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def get(actor: User, record_id: int, kind: str | None = None) -> Record:
+    """A record the actor may see (its working copy or its published copy), or 404."""
+    record = get_visible_or_404(actor, Record, record_id)
+    if kind and record.kind != kind:
+        abort(404)
+    return record
+
+
+def _headteachers(school_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.school_id == school_id,
+                                                      User.school_role == "headteacher")))
+
+
+def _apply(record: Record, actor: User, data: dict, note: str) -> None:
+    """Copy validated form data onto the working copy and keep it as a new version."""
+    record.title = data["title"].strip()
+    record.body = data["body"]
+    record.audience = data.get("audience") or record.audience or "cluster"
+    record.attributed = bool(data.get("attributed"))
+    record.barriers = [RecordBarrier(barrier_slug=s) for s in dict.fromkeys(data["barriers"])]
+    record.standards = [RecordStandard(standard_id=s) for s in dict.fromkeys(data["standards"])]
+    colleagues = set(db.session.scalars(select(User.id).where(
+        User.school_id == record.school_id, User.id.in_(data.get("coauthor_ids") or []))))
+    record.coauthors = [RecordCoauthor(user_id=uid) for uid in sorted(colleagues)
+                        if uid != record.author_id]
+    record.updated_at = datetime.now(UTC)
+    db.session.flush()
+    db.session.add(RecordVersion(record_id=record.id, number=record.version, title=record.title,
+                                 body=record.body, status=record.status, saved_by_id=actor.id,
+                                 note=note))
+
+
+def create(actor: User, kind: str, data: dict) -> Record:
+    """Start a draft written by the actor for their school."""
+    if actor.school_id is None:
+        abort(404)
+    school = db.session.get(School, actor.school_id)
+    record = Record(kind=kind, school_id=school.id, cluster_id=school.cluster_id,
+                    author_id=actor.id, status="draft", title="", body={})
+    db.session.add(record)
+    db.session.flush()
+    _apply(record, actor, data, "Created")
+    db.session.commit()
+    return record
+
+
+def update(actor: User, record_id: int, version: int, data: dict) -> Record:
+    """Save the working copy; Conflict if someone saved since `version`.
+
+    Editing a published record starts a revision: the live copy stays as it was until the
+    revision passes the gate again.
+    """
+    record = get(actor, record_id)
+    require(actor, "edit", record)
+    if version != record.version:
+        raise Conflict(snapshot(record), record.version)
+    record.status = "draft"
+    _apply(record, actor, data, "Edited")
+    db.session.commit()
+    return record
+
+
+def snapshot(record: Record) -> dict:
+    """The saved working copy, to show beside someone's conflicting edit."""
+    return {"title": record.title, "body": record.body,
+            "barriers": [b.barrier_slug for b in record.barriers],
+            "standards": [s.standard_id for s in record.standards]}
+
+
+def submit(actor: User, record_id: int) -> Record:
+    """Send the draft to the headteacher for review; the authors can no longer edit it."""
+    record = get(actor, record_id)
+    require(actor, "submit", record)
+    record.status, record.submitted_at, record.review_comment = "submitted", datetime.now(UTC), ""
+    for head in _headteachers(record.school_id):
+        inbox.notify(head, f"Please review the {NOUN[record.kind]} “{record.title}”",
+                     "Check it for anything that could identify the school, then publish it "
+                     "or return it with comments.", url_for("records.review", record_id=record.id))
+    db.session.commit()
+    return record
+
+
+def return_to_authors(actor: User, record_id: int, comment: str) -> Record:
+    """Send a submitted record back to its authors with the headteacher's comments."""
+    record = get(actor, record_id)
+    require(actor, "review", record)
+    record.status, record.review_comment = "draft", comment.strip()
+    for user_id in {record.author_id, *(c.user_id for c in record.coauthors)}:
+        inbox.notify(user_id, f"Your {NOUN[record.kind]} “{record.title}” was returned",
+                     comment.strip(), _edit_link(record))
+    db.session.commit()
+    return record
+
+
+def _edit_link(record: Record) -> str:
+    return url_for("records.show", record_id=record.id)
+
+
+def mark_not_identifying(actor: User, record_id: int, kind: str, text: str,
+                         reason: str) -> AnonymityOverride:
+    """The headteacher judges a flagged passage safe; the reason goes into the audit trail."""
+    record = get(actor, record_id)
+    require(actor, "review", record)
+    if not any(f.kind == kind and f.text == text for f in gate.flags(record)):
+        raise RecordError("That passage is no longer flagged.")
+    if len(reason.strip()) < 5:
+        raise RecordError("Say why this does not identify the school.", "reason")
+    override = AnonymityOverride(record_id=record.id, kind=kind, text=text[:300],
+                                 reason=reason.strip(), decided_by_id=actor.id)
+    db.session.add(override)
+    audit.record(actor, "anonymisation override", f"record:{record.id}",
+                 f"{kind}: {text!r} because {reason.strip()}")
+    db.session.commit()
+    return override
+
+
+def publish(actor: User, record_id: int, version: int, audience: str) -> Record:
+    """Publish through the gate: refused while any finding is unresolved."""
+    record = get(actor, record_id)
+    require(actor, "review", record)
+    if version != record.version:
+        raise Conflict(snapshot(record), record.version)
+    if audience not in ("cluster", "network"):
+        raise RecordError("Choose who the record is published to.", "audience")
+    unresolved = gate.flags(record)
+    if unresolved:
+        raise GateClosed(unresolved)
+    school = db.session.get(School, record.school_id)
+    now = datetime.now(UTC)
+    record.status, record.audience = "published", audience
+    record.published_title, record.published_body = record.title, record.body
+    record.published_visibility, record.published_attributed = audience, record.attributed
+    record.published_context = gate.published_context(school)
+    record.published_at, record.published_by_id, record.withdrawn_at = now, actor.id, None
+    audit.record(actor, "record published", f"record:{record.id}", f"to {audience}")
+    for user_id in {record.author_id, *(c.user_id for c in record.coauthors)}:
+        inbox.notify(user_id, f"Your {NOUN[record.kind]} “{record.title}” is published",
+                     f"It is now visible to the {WHO[audience]}.",
+                     _edit_link(record))
+    db.session.commit()
+    return record
+
+
+def withdraw(actor: User, record_id: int) -> Record:
+    """Take a publication down; readers no longer see it."""
+    record = get(actor, record_id)
+    require(actor, "withdraw", record)
+    record.withdrawn_at, record.status = datetime.now(UTC), "withdrawn"
+    audit.record(actor, "record withdrawn", f"record:{record.id}")
+    db.session.commit()
+    return record
+
+
+def versions(actor: User, record_id: int) -> tuple[Record, list[RecordVersion]]:
+    """Every saved version of a record, newest first, for those who may see its drafts."""
+    record = get(actor, record_id)
+    require(actor, "see_draft", record)
+    return record, list(db.session.scalars(select(RecordVersion).where(
+        RecordVersion.record_id == record.id).order_by(RecordVersion.number.desc())))
+
+
+def list_for(actor: User, kind: str) -> dict[str, list[Record]]:
+    """What the actor may open: their school's drafts, the cluster's and the network's work."""
+    own = [] if actor.school_id is None else list(db.session.scalars(
+        select(Record).where(Record.kind == kind, Record.school_id == actor.school_id)
+        .order_by(Record.updated_at.desc())))
+    own = [r for r in own if can(actor, "see_draft", r)]
+    live = db.session.scalars(select(Record).where(
+        Record.kind == kind, Record.published_body.is_not(None), Record.withdrawn_at.is_(None),
+        (Record.published_visibility == "network")
+        | (Record.cluster_id == (actor.cluster_id or -1)))
+        .order_by(Record.published_at.desc()).limit(200))
+    return {"own": own, "published": list(live)}
+
+
+def request_contact(actor: User, record_id: int, message: str) -> ContactRequest:
+    """Ask to contact a record's authors; their headteacher decides whether to reply."""
+    record = get(actor, record_id)
+    require(actor, "contact", record)
+    if not message.strip():
+        raise RecordError("Say what you would like to talk about.", "message")
+    contact = ContactRequest(record_id=record.id, requester_id=actor.id, message=message.strip())
+    db.session.add(contact)
+    db.session.flush()
+    for head in _headteachers(record.school_id):
+        inbox.notify(head, f"A school would like to talk about “{record.published_title}”",
+                     message.strip(), url_for("records.contact_request", contact_id=contact.id))
+    db.session.commit()
+    return contact
+
+
+def decide_contact(actor: User, request_id: int, reply: bool, message: str) -> ContactRequest:
+    """Reply (revealing the school to the reader) or decline (revealing nothing)."""
+    contact = get_visible_or_404(actor, ContactRequest, request_id)
+    require(actor, "decide", contact)
+    record = db.session.get(Record, contact.record_id)
+    contact.status = "replied" if reply else "declined"
+    contact.reply, contact.decided_by_id = message.strip(), actor.id
+    contact.decided_at = datetime.now(UTC)
+    title = record.published_title or record.title
+    if reply:
+        school = db.session.get(School, record.school_id)
+        inbox.notify(contact.requester_id, f"The authors of “{title}” replied",
+                     f"{school.name} would be glad to talk. Contact {actor.name} at "
+                     f"{actor.email}.\n\n{message.strip()}")
+    else:
+        inbox.notify(contact.requester_id, f"The authors of “{title}” cannot talk just now",
+                     "They have declined your request. Their school stays anonymous.")
+    audit.record(actor, f"contact {contact.status}", f"contact_request:{contact.id}")
+    db.session.commit()
+    return contact
+
+
+def contact_request(actor: User, request_id: int) -> ContactRequest:
+    """One contact request, for the author school's headteacher or the reader who sent it."""
+    return get_visible_or_404(actor, ContactRequest, request_id)
+
+
+def record_of(contact: ContactRequest) -> Record:
+    """The record a contact request is about (the caller has already been checked)."""
+    return db.session.get(Record, contact.record_id)
+
+
+def attributed_name(record: Record) -> str | None:
+    """The school's name, only when the school chose to publish the record attributed."""
+    if not record.published_attributed:
+        return None
+    return db.session.get(School, record.school_id).name
+
+
+def requester_label(contact: ContactRequest) -> str:
+    """Who asked: their name and school, shown to the headteacher deciding."""
+    person = db.session.get(User, contact.requester_id)
+    school = db.session.get(School, person.school_id) if person.school_id else None
+    return f"{person.name}, {school.name}" if school else person.name
