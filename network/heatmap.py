@@ -77,12 +77,14 @@ def svg(row_ids: Sequence, row_labels: Sequence[str], column_ids: Sequence,
         raise ValueError(f"{prefix!r} cannot start an SVG id.")
     labels = [_shorten(str(label)) for label in row_labels]
     left = max((len(label) for label in labels), default=0) * CHAR + 12
+    # Column headings are turned upright, so the header is as tall as the longest of them.
+    top = max(HEADER, max((len(str(c)) for c in column_labels), default=0) * CHAR + 14)
     parts = []
     for n, label in enumerate(column_labels):
-        x, y = left + n * CELL + HALF, HEADER - 6
+        x, y = left + n * CELL + HALF, top - 6
         parts.append(_text(x, y, label, turned=True))
     for r, (row_id, label) in enumerate(zip(row_ids, labels, strict=True)):
-        y = HEADER + r * CELL
+        y = top + r * CELL
         parts.append(_text(left - 8, y + HALF, label, anchor="end"))
         for c, (column_id, column_label) in enumerate(zip(column_ids, column_labels,
                                                           strict=True)):
@@ -90,7 +92,7 @@ def svg(row_ids: Sequence, row_labels: Sequence[str], column_ids: Sequence,
             shown = "not rated" if value is None else f"rated {value}"
             parts.append(_cell(left + c * CELL, y, value,
                                f"{row_labels[r]}, {column_label}: {shown}"))
-    legend_y = HEADER + len(row_ids) * CELL + 16
+    legend_y = top + len(row_ids) * CELL + 16
     legend, legend_width = _legend(legend_y)
     width = max(left + len(column_ids) * CELL, legend_width)
     height = legend_y + CELL + 4

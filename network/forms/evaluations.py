@@ -136,10 +136,11 @@ class StartForm(FlaskForm):
                        validators=[InputRequired("Choose a term")])
     submit = SubmitField("Start the evaluation", widget=GovSubmitInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, taken=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.term.choices = [(f"{year}-{term}", terms.label(year, term))
-                             for year, term in terms.recent_terms(6)]
+                             for year, term in terms.recent_terms(6)
+                             if (year, term) not in set(taken)]
 
     def parsed(self) -> tuple[int, str]:
         """(year, term) from a value like 2026-autumn; ValueError if malformed."""

@@ -23,7 +23,7 @@ bp = Blueprint("evaluations", __name__)
 def index(school_id: int):
     """The school's terms, a heat map across them, and (for leaders) starting a new term."""
     school, rows = evaluations.for_school(current_user, school_id)
-    form = StartForm()
+    form = StartForm(taken=[(e.year, e.term) for e in rows])
     if form.validate_on_submit():
         try:
             year, term = form.parsed()
