@@ -19,6 +19,7 @@ from models.records import (
 )
 from models.register import RegisterSchool
 from models.schools import School
+from models.search_log import SavedSearch, SearchChange
 from models.toolkit import Barrier, CoreElement, PriorityGroup, Standard
 from models.users import SCHOOL_ROLES, ApiToken, SavedDraft, User, UserSession
 
@@ -43,6 +44,7 @@ __all__ = [
     "RatingAction",
     "SchoolBarrier",
     "SchoolProfile",
+    "SearchChange",
     "SelfEvaluation",
     "Standard",
     "ApiToken",
@@ -55,6 +57,7 @@ __all__ = [
     "OutboxMail",
     "RegisterSchool",
     "SavedDraft",
+    "SavedSearch",
     "School",
     "User",
     "UserSession",
