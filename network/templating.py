@@ -3,6 +3,7 @@
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from models.toolkit_data import BARRIERS
 from network import text
 
 
@@ -39,6 +40,8 @@ def install(app: Flask) -> None:
     app.add_template_global(_menu, "menu")
     app.add_template_filter(_label, "label")
     app.add_template_filter(text.render, "formatted")
+    titles = {slug: title for slug, title, _ in BARRIERS}
+    app.add_template_filter(lambda slug: titles.get(slug, slug), "barrier_title")
 
     @app.template_filter("date")
     def _date(value, fmt: str = "%-d %B %Y") -> str:

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask import abort, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import (
     AnonymityOverride,
@@ -69,7 +69,9 @@ def _apply(record: Record, actor: User, data: dict, note: str) -> None:
                         if uid != record.author_id]
     record.updated_at = datetime.now(UTC)
     db.session.flush()
-    db.session.add(RecordVersion(record_id=record.id, number=record.version, title=record.title,
+    number = (db.session.scalar(select(func.max(RecordVersion.number)).where(
+        RecordVersion.record_id == record.id)) or 0) + 1
+    db.session.add(RecordVersion(record_id=record.id, number=number, title=record.title,
                                  body=record.body, status=record.status, saved_by_id=actor.id,
                                  note=note))
 
@@ -172,7 +174,8 @@ def publish(actor: User, record_id: int, version: int, audience: str) -> Record:
     school = db.session.get(School, record.school_id)
     now = datetime.now(UTC)
     record.status, record.audience = "published", audience
-    record.published_title, record.published_body = record.title, record.body
+    record.published_title = record.title
+    record.published_body = _safe_links(record, audience)
     record.published_visibility, record.published_attributed = audience, record.attributed
     record.published_context = gate.published_context(school)
     record.published_at, record.published_by_id, record.withdrawn_at = now, actor.id, None
@@ -183,6 +186,25 @@ def publish(actor: User, record_id: int, version: int, audience: str) -> Record:
                      _edit_link(record))
     db.session.commit()
     return record
+
+
+def _safe_links(record: Record, audience: str) -> dict:
+    """The body to publish, keeping only related records that cannot reveal the school:
+    live, at least as widely visible, and attributed only if this record is too."""
+    body = dict(record.body or {})
+    related = []
+    for other_id in body.get("related_case_studies") or []:
+        other = db.session.get(Record, int(other_id))
+        if other is None or not other.is_live or other.school_id != record.school_id:
+            continue
+        if audience == "network" and other.published_visibility != "network":
+            continue
+        if other.published_attributed and not record.attributed:
+            continue
+        related.append(other.id)
+    if "related_case_studies" in body:
+        body["related_case_studies"] = related
+    return body
 
 
 def withdraw(actor: User, record_id: int) -> Record:

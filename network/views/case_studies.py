@@ -1,13 +1,97 @@
-"""case studies (being written)."""
+"""Case studies: the school's own and the published ones, and the structured editor.
 
-from flask import Blueprint
+The shared workflow (submit, review through the gate, publish, versions, contact) lives in
+the records blueprint; saving here redirects there.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from models import School
+from network import drafts
+from network.access import can
+from network.extensions import db
+from network.forms.case_studies import (
+    ACTION_SLOTS,
+    MEASURE_ROWS,
+    TEXT_MAX,
+    CaseStudyForm,
+    EditCaseStudyForm,
+    initial_data,
+)
+from network.services import evaluations, profiles, records, schools
+from network.services.profiles import Conflict
 
 bp = Blueprint("case_studies", __name__, url_prefix="/case-studies")
+KIND = "case_study"
 
 
 @bp.get("")
 def index():
-    """The list (placeholder until the editor lands)."""
-    from flask import redirect, url_for
+    """The school's own case studies (drafts included) and those published to the user."""
+    lists = records.list_for(current_user, KIND)
+    return render_template("case_studies/index.html", own=lists["own"],
+                           published=lists["published"],
+                           can_write=current_user.school_id is not None)
 
-    return redirect(url_for("main.home"))
+
+def _colleagues(school_id: int, author_id: int) -> list:
+    """Everyone active at the school but the author: who may be a co-author."""
+    school = db.session.get(School, school_id)
+    return [p for p in schools.people(current_user, school)
+            if p.id != author_id and p.is_active]
+
+
+def _prepare(form: CaseStudyForm, school_id: int, author_id: int) -> tuple[dict, list]:
+    """Offer the form's choices; the reference data the page needs beside it."""
+    elements = evaluations.elements()
+    taxonomy = profiles.barrier_taxonomy()
+    form.set_choices(profiles.groups(), taxonomy, elements, _colleagues(school_id, author_id))
+    return {b.slug: b.title for b in taxonomy}, elements
+
+
+def _page(form, record, barrier_titles, elements, theirs=None, mine=None, restored=False):
+    return render_template("case_studies/edit.html", form=form, record=record,
+                           elements=elements, barrier_titles=barrier_titles, theirs=theirs,
+                           mine=mine, restored=restored, text_max=TEXT_MAX,
+                           action_slots=ACTION_SLOTS, measure_rows=MEASURE_ROWS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Write a case study for the user's school; it starts as a draft."""
+    if current_user.school_id is None:
+        abort(404)
+    restored = drafts.take() if request.method == "GET" else None
+    form = CaseStudyForm(formdata=restored) if restored is not None \
+        else CaseStudyForm(data={"audience": "cluster"})
+    barrier_titles, elements = _prepare(form, current_user.school_id, current_user.id)
+    if form.validate_on_submit():
+        record = records.create(current_user, KIND, form.record_data())
+        flash("Your case study has been saved as a draft.", "success")
+        return redirect(url_for("records.show", record_id=record.id))
+    return _page(form, None, barrier_titles, elements, restored=restored is not None)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+def edit(record_id: int):
+    """Change the working copy; a save made on a stale version shows both versions (409)."""
+    record = records.get(current_user, record_id, KIND)
+    if not can(current_user, "edit", record):
+        abort(403)
+    restored = drafts.take() if request.method == "GET" else None
+    initial = initial_data(record)
+    form = EditCaseStudyForm(formdata=restored, data=initial) if restored is not None \
+        else EditCaseStudyForm(data=initial)
+    barrier_titles, elements = _prepare(form, record.school_id, record.author_id)
+    if form.validate_on_submit():
+        data = form.record_data()
+        try:
+            records.update(current_user, record.id, int(form.version.data), data)
+        except Conflict as conflict:
+            form.version.data = conflict.version
+            return _page(form, record, barrier_titles, elements, theirs=conflict.theirs,
+                         mine=data), 409
+        flash("Your changes have been saved.", "success")
+        return redirect(url_for("records.show", record_id=record.id))
+    return _page(form, record, barrier_titles, elements, restored=restored is not None)
