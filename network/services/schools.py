@@ -17,3 +17,17 @@ def people(actor: User, school: School) -> list[User]:
     get_visible_or_404(actor, School, school.id)
     return list(db.session.scalars(select(User).where(User.school_id == school.id)
                                    .order_by(User.name)))
+
+
+def colleagues(actor: User, school_id: int) -> list[User]:
+    """The people of a school in the actor's cluster (404 otherwise)."""
+    return people(actor, school_for(actor, school_id))
+
+
+def database_reachable() -> bool:
+    """Whether this process can reach its database."""
+    try:
+        db.session.execute(select(1))
+    except Exception:  # noqa: BLE001 - any failure means unreachable
+        return False
+    return True

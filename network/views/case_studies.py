@@ -7,10 +7,8 @@ the records blueprint; saving here redirects there.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import School
 from network import drafts
 from network.access import can
-from network.extensions import db
 from network.forms.case_studies import (
     ACTION_SLOTS,
     MEASURE_ROWS,
@@ -37,8 +35,7 @@ def index():
 
 def _colleagues(school_id: int, author_id: int) -> list:
     """Everyone active at the school but the author: who may be a co-author."""
-    school = db.session.get(School, school_id)
-    return [p for p in schools.people(current_user, school)
+    return [p for p in schools.colleagues(current_user, school_id)
             if p.id != author_id and p.is_active]
 
 

@@ -2,11 +2,9 @@
 
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
-from sqlalchemy import text
 
-from network.extensions import db
 from network.security import public
-from network.services import clusters, inbox
+from network.services import clusters, inbox, schools
 
 bp = Blueprint("main", __name__)
 
@@ -37,8 +35,6 @@ def about():
 @public
 def healthz():
     """Tell a load balancer whether this process can reach its database."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
+    if not schools.database_reachable():
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
