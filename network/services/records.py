@@ -17,7 +17,7 @@ from models import (
     User,
 )
 from network import audit
-from network.access import can, get_visible_or_404, require
+from network.access import can, can_read_live, get_visible_or_404, require
 from network.extensions import db
 from network.services import gate, inbox
 from network.services.profiles import Conflict
@@ -299,3 +299,22 @@ def requester_label(contact: ContactRequest) -> str:
     person = db.session.get(User, contact.requester_id)
     school = db.session.get(School, person.school_id) if person.school_id else None
     return f"{person.name}, {school.name}" if school else person.name
+
+
+def related_for(actor: User, record: Record, published: bool) -> list[Record]:
+    """The case studies a record links to that this reader may follow without the link
+    revealing the school: on a published copy, only live ones the reader can open and that
+    name the school only if this record does too."""
+    body = (record.published_body if published else record.body) or {}
+    kept = []
+    for value in body.get("related_case_studies") or []:
+        other = db.session.get(Record, int(value)) if str(value).isdigit() else None
+        if other is None or other.school_id != record.school_id:
+            continue
+        if not published:
+            if can(actor, "view", other):
+                kept.append(other)
+        elif can_read_live(actor, other) and (record.published_attributed
+                                              or not other.published_attributed):
+            kept.append(other)
+    return kept

@@ -3,13 +3,13 @@
 from functools import wraps
 
 from flask import Blueprint, abort, g, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import School, SchoolBarrier, SelfEvaluation, User
+from models import Record, RecordVersion, School, SchoolBarrier, SelfEvaluation, User
 from network.access import can, can_see_profile
 from network.anonymity import context_bands
 from network.extensions import db
-from network.services import accounts
+from network.services import accounts, gate, records
 from network.services.evaluations import all_standard_ids, latest, offers_and_needs, public_offers
 from network.services.profiles import barriers_of, current_group, group_history, profile_of
 
@@ -153,3 +153,72 @@ def latest_evaluation(urn: str):
     if evaluation is None or not can(user, "view", evaluation):
         abort(404)
     return jsonify(_evaluation_json(school, evaluation))
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _record_json(user: User, record: Record) -> dict:
+    """The working copy for those who may see drafts (the authors and the school's leaders);
+    for every other reader only the live copy, with the school named only if it chose to be."""
+    if can(user, "see_draft", record):
+        school = db.session.get(School, record.school_id)
+        return {
+            "id": record.id, "kind": record.kind, "status": record.status,
+            "visibility": record.published_visibility if record.is_live else record.audience,
+            "title": record.title, "body": record.body,
+            "context": gate.context_of(record),
+            "tags": {"barriers": [b.barrier_slug for b in record.barriers],
+                     "standards": [s.standard_id for s in record.standards]},
+            "audience": record.audience, "attributed": record.attributed,
+            "version": record.version,
+            "versions": db.session.scalar(select(func.count(RecordVersion.id)).where(
+                RecordVersion.record_id == record.id)),
+            "review_comment": record.review_comment,
+            "school": {"urn": school.urn, "name": school.name},
+            "published": {"title": record.published_title,
+                          "visibility": record.published_visibility,
+                          "published_at": _iso(record.published_at),
+                          "context": record.published_context} if record.is_live else None,
+        }
+    body = dict(record.published_body or {})
+    if not record.published_attributed and isinstance(body.get("team"), dict):
+        body["team"] = {k: v for k, v in body["team"].items() if k != "member_ids"}
+    if "related_case_studies" in body:
+        body["related_case_studies"] = [r.id for r in records.related_for(user, record, True)]
+    answer = {
+        "id": record.id, "kind": record.kind, "status": "published",
+        "visibility": record.published_visibility,
+        "title": record.published_title, "body": body,
+        "context": record.published_context,
+        "tags": {"barriers": list(body.get("barriers") or []),
+                 "standards": list(body.get("standards") or [])},
+        "published_at": _iso(record.published_at),
+    }
+    if record.published_attributed:
+        answer["school"] = {"name": db.session.get(School, record.school_id).name}
+    return answer
+
+
+def _record(record_id: int, kind: str):
+    user = g.api_user
+    record = db.session.get(Record, record_id)
+    if record is None or record.kind != kind or not can(user, "view", record):
+        abort(404)
+    return jsonify(_record_json(user, record))
+
+
+@bp.get("/case-studies/<int:record_id>")
+@token_required
+def case_study(record_id: int):
+    """A case study as the caller may see it: the working copy for its authors and their
+    school's leaders, the anonymised published copy for other readers; 404 otherwise."""
+    return _record(record_id, "case_study")
+
+
+@bp.get("/lesson-studies/<int:record_id>")
+@token_required
+def lesson_study(record_id: int):
+    """A lesson study as the caller may see it (see `case_study`)."""
+    return _record(record_id, "lesson_study")

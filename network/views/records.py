@@ -28,6 +28,7 @@ def show(record_id: int):
     if not can(current_user, "see_draft", record):
         return redirect(url_for("records.published", record_id=record.id))
     return render_template("records/show.html", record=record, body=record.body,
+                           related=records.related_for(current_user, record, False),
                            title=record.title, edit_endpoint=EDIT[record.kind],
                            flags=gate.flags(record), action_form=ActionForm(),
                            can=lambda action: can(current_user, action, record))
@@ -40,6 +41,7 @@ def published(record_id: int):
     if not record.is_live:
         abort(404)
     return render_template("records/published.html", record=record, body=record.published_body,
+                           related=records.related_for(current_user, record, True),
                            title=record.published_title,
                            school_name=records.attributed_name(record),
                            contact=can(current_user, "contact", record))
@@ -53,6 +55,7 @@ def print_view(record_id: int):
     if not draft and not record.is_live:
         abort(404)
     return render_template("records/print.html", record=record, draft=draft,
+                           related=records.related_for(current_user, record, not draft),
                            body=record.body if draft else record.published_body,
                            title=record.title if draft else record.published_title)
 
@@ -70,6 +73,7 @@ def _review_page(record, publish_form=None, return_form=None, override_form=None
                  status: int = 200):
     return render_template(
         "records/review.html", record=record, body=record.body, title=record.title,
+        related=records.related_for(current_user, record, False),
         flags=gate.flags(record),
         publish_form=publish_form or PublishForm(data={"version": record.version,
                                                        "audience": record.audience}),
@@ -160,7 +164,7 @@ def version(record_id: int, number: int):
     found = next((v for v in rows if v.number == number), None)
     if found is None:
         abort(404)
-    return render_template("records/version.html", record=record, version=found,
+    return render_template("records/version.html", record=record, version=found, related=[],
                            body=found.body, title=found.title)
 
 
