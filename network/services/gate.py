@@ -6,9 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask import g, has_request_context
 from sqlalchemy import select
 
-from models import AnonymityOverride, Record, RegisterSchool, School, User
+from models import AnonymityOverride, Cluster, Record, RegisterSchool, School, User
 from network import anonymity
 from network.extensions import db
 
@@ -52,18 +53,24 @@ def known_names(record: Record) -> list[str]:
     people = db.session.scalars(select(User.name).join(School, User.school_id == School.id)
                                 .where(School.cluster_id == record.cluster_id))
     names.update(people)
+    names.add(db.session.get(Cluster, record.cluster_id).name)
     names.update(pupil_names())
     return sorted(n for n in names if n and len(n.strip()) >= 3)
 
 
 def pupil_names() -> set[str]:
-    """Case-pupil labels typed anywhere on the platform that are not pseudonyms like Pupil A."""
+    """Case-pupil labels typed anywhere on the platform that are not pseudonyms like Pupil A
+    (gathered once per request)."""
+    if has_request_context() and "pupil_names" in g:
+        return g.pupil_names
     labels = set()
     for body in db.session.scalars(select(Record.body).where(Record.kind == "lesson_study")):
         for pupil in (body or {}).get("pupils", []):
             label = (pupil.get("label") or "").strip()
             if label and not PSEUDONYM.match(label):
                 labels.add(label)
+    if has_request_context():
+        g.pupil_names = labels
     return labels
 
 
