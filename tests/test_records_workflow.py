@@ -599,3 +599,16 @@ def test_published_context_keeps_the_region_when_enough_schools_share_it(world):
     context = gate.published_context(world.school)
     assert context["region"] == world.entry.region and context["widened"] == []
     assert context["sharing"] >= gate.MIN_SHARING
+
+
+def test_the_schools_own_name_cannot_be_waved_through(world):
+    """An anonymous record can never go out with its school's name, reason or not."""
+    body = case_body(barrier_narrative=f"Staff at {world.school.name} met every half-term.")
+    record = write(world, body=body)
+    records.submit(world.author, record.id)
+    flag = next(f for f in gate.flags(record) if f.text == world.school.name)
+    with pytest.raises(records.RecordError, match="always identifies"):
+        records.mark_not_identifying(world.head, record.id, flag.kind, flag.text,
+                                     "Lots of schools share this name")
+    with pytest.raises(records.GateClosed):
+        records.publish(world.head, record.id, fresh(record).version, "network")

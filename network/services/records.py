@@ -151,6 +151,10 @@ def mark_not_identifying(actor: User, record_id: int, kind: str, text: str,
         raise RecordError("That passage is no longer flagged.")
     if len(reason.strip()) < 5:
         raise RecordError("Say why this does not identify the school.", "reason")
+    own = db.session.get(School, record.school_id).name.lower()
+    if not record.attributed and len(text.strip()) >= 4 and text.strip().lower() in own:
+        raise RecordError("The school's own name always identifies it. Ask the authors to "
+                          "take it out, or publish the record with the school's name.", "reason")
     override = AnonymityOverride(record_id=record.id, kind=kind, text=text[:300],
                                  reason=reason.strip(), decided_by_id=actor.id)
     db.session.add(override)
