@@ -39,7 +39,11 @@ class DateInput(GovDateInput):
     def map_gov_params(self, field, **kwargs):
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = None
-        return super().map_gov_params(field, **kwargs)
+        params = super().map_gov_params(field, **kwargs)
+        # The error summary links to the field's id: let that be the Day box, as GOV.UK does.
+        params["id"] = f"{field.id}-group"
+        params["items"][0]["id"] = field.id
+        return params
 
 
 class NotInThePast:
@@ -79,6 +83,15 @@ class StandardForm(Form):
         Length(max=60, message="The SEF reference must be 60 characters or fewer")])
     actions = FieldList(FormField(ActionForm), min_entries=ACTION_SLOTS,
                         max_entries=ACTION_SLOTS)
+
+    def validate(self, extra_validators=None):
+        """Validate, naming the standard and action in every action's message."""
+        valid = super().validate(extra_validators)
+        for number, entry in enumerate(self.actions, 1):
+            for field in entry.form:
+                field.errors = [f"{message} (action {number} for {self.standard_id})"
+                                for message in field.errors]
+        return valid
 
     def validate_rating(self, field):
         if field.data not in {"1", "2", "3", "4"}:

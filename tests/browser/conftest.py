@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from network.errors import MESSAGES
 from network.extensions import db
 
 HERE = Path(__file__).parent
@@ -107,3 +108,75 @@ def assert_accessible(page) -> None:
         print(report)
         raise AssertionError(f"{results.violations_count} accessibility violation(s) on "
                              f"{page.url}:\n{report}")
+
+
+# --- Shared helpers for journeys (what a person does, checked as they go) ---------------------
+
+ERROR_HEADINGS = {title for title, _ in MESSAGES.values()}  # of the house error pages
+
+
+def released(value):
+    """`value`, after ending the test's own transaction (the live server writes meanwhile)."""
+    db.session.commit()
+    return value
+
+
+def check_page(page, response=None) -> None:
+    """The page loaded (no error page) and has no accessibility violations."""
+    from playwright.sync_api import expect
+
+    if response is not None:
+        assert response.ok, f"{page.url} answered {response.status}"
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_count(1)
+    assert heading.inner_text().strip() not in ERROR_HEADINGS, f"{page.url} shows an error"
+    assert_accessible(page)
+
+
+def check_error_page(page, response, status: int) -> None:
+    """The page is the house error page for `status`, and it too is accessible."""
+    from playwright.sync_api import expect
+
+    assert response is not None and response.status == status, \
+        f"{page.url} answered {response and response.status}, not {status}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(MESSAGES[status][0])
+    assert_accessible(page)
+
+
+def visit(page, path: str) -> None:
+    """Open `path` and check the page."""
+    check_page(page, page.goto(path))
+
+
+def press(page, button: str) -> None:
+    """Click the button called `button`, wait for the page that comes back and check it."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=button, exact=True).click()
+    check_page(page)
+
+
+def fill_sign_in(page, email: str, password: str) -> None:
+    """Fill in and send the sign-in form already on screen (keeping any ?next=)."""
+    from playwright.sync_api import expect
+
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    press(page, "Sign in")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def tab_to(page, target, limit: int = 250) -> None:
+    """Press Tab until `target` has the focus, as a keyboard user moves through a page."""
+    handle = target.element_handle()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if handle.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def key_to_page(page, key: str = "Enter") -> None:
+    """Press `key` on the focused control, wait for the next page and check it."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+    check_page(page)
