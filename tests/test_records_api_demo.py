@@ -2,7 +2,6 @@
 demo's case studies and lesson studies (every state, every published one clear of the gate)."""
 
 import json
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -272,12 +271,9 @@ def test_demo_records_obey_the_api_rules(runner, client):
             assert status == 404, entry
 
 
-def test_seed_demo_stays_fast_and_deterministic(runner):
-    """Forty schools with their records in well under ten seconds; the same seed again gives
-    the same records."""
-    started = time.perf_counter()
+def test_seed_demo_records_are_deterministic(runner):
+    """The same seed again gives the same records (speed is measured in bench/, not here)."""
     summary = _seed(runner, schools=40, seed=3)
-    assert time.perf_counter() - started < 10
     first = [(e["kind"], e["status"], e["visibility"], db.session.get(Record, e["id"]).title)
              for e in _demo_records(summary)]
     db.session.commit()
