@@ -38,3 +38,8 @@ assets:
 
 clean-db:
 	rm -f instance/network.db instance/network.db-wal instance/network.db-shm
+
+# Search engines at national scale: Whoosh, tantivy and SQLite FTS5 (writes bench/out/search.json).
+.PHONY: bench-search
+bench-search: $(STAMP)
+	$(BIN)/python bench/bench_search.py --records 100000

@@ -49,10 +49,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.install(app)
     _register_blueprints(app)
 
-    from network import cli, templating
+    from network import cli, indexing, templating
 
     cli.install(app)
     templating.install(app)
+    indexing.install(app)
     return app
 
 
@@ -81,10 +82,11 @@ def _register_blueprints(app: Flask) -> None:
         overview,
         records,
         schools,
+        search,
         toolkit,
     )
 
     for module in (main, auth, clusters, schools, evaluations, toolkit, overview, records,
-                   case_studies, lesson_studies, inbox, admin, api):
+                   case_studies, lesson_studies, search, inbox, admin, api):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

@@ -18,7 +18,8 @@ from network.services import accounts
 
 def install(app: Flask) -> None:
     """Add the project's commands to `flask`."""
-    for command in (init_db, import_register, seed_demo, create_user, create_token, backup):
+    for command in (init_db, import_register, seed_demo, create_user, create_token, backup,
+                    reindex, check_index):
         app.cli.add_command(command)
 
 
@@ -139,3 +140,34 @@ def backup(dest: Path):
     finally:
         raw.close()
     click.echo(f"Backed up the database to {dest}.")
+
+
+@click.command("reindex")
+def reindex():
+    """Rebuild the search index from the database into a new directory and swap it in."""
+    from network import indexing
+
+    total = len(indexing.all_keys())
+    with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
+        indexing.rebuild(progress=bar.update)
+    click.echo(f"Indexed {total} records and schools ({indexing.engine().count()} documents).")
+
+
+@click.command("check-index")
+@click.option("--repair", is_flag=True, help="Add what is missing and remove what is extra.")
+def check_index(repair: bool):
+    """Report documents missing from the search index or in it wrongly; --repair fixes them."""
+    from network import indexing
+
+    indexing.catch_up()
+    missing, extra = indexing.differences()
+    click.echo(f"{len(missing)} missing, {len(extra)} extra.")
+    for doc_id in sorted(missing)[:20]:
+        click.echo(f"  missing {doc_id}")
+    for doc_id in sorted(extra)[:20]:
+        click.echo(f"  extra   {doc_id}")
+    if repair and (missing or extra):
+        added, removed = indexing.repair()
+        click.echo(f"Repaired: added {added}, removed {removed}.")
+    elif missing or extra:
+        raise SystemExit(1)

@@ -20,6 +20,7 @@ def _menu() -> list[dict]:
     if current_user.school_id:
         items.append({"text": "Case studies", "href": url_for("case_studies.index")})
         items.append({"text": "Lesson studies", "href": url_for("lesson_studies.index")})
+    items.append({"text": "Search", "href": url_for("search.index")})
     items.append({"text": "Inbox", "href": url_for("inbox.index")})
     if current_user.is_site_admin:
         items.append({"text": "Admin", "href": url_for("admin.users")})

@@ -16,7 +16,7 @@ from models import (
     Standard,
     User,
 )
-from network import audit, terms
+from network import audit, indexing, terms
 from network.access import get_visible_or_404, require
 from network.extensions import db
 from network.services.profiles import Conflict
@@ -200,6 +200,7 @@ def set_opt_ins(actor: User, school_id: int, standard_ids: list[str]) -> set[str
     if unknown:
         raise EvaluationError(f"{unknown[0]} is not a standard in the toolkit.", "standards")
     db.session.execute(OfferOptIn.__table__.delete().where(OfferOptIn.school_id == school.id))
+    indexing.touch(f"school:{school.id}")  # a bulk delete is invisible to the flush hook
     for sid in dict.fromkeys(standard_ids):
         db.session.add(OfferOptIn(school_id=school.id, standard_id=sid))
     audit.record(actor, "offers shared", f"school:{school.id}", " ".join(standard_ids))

@@ -222,3 +222,21 @@ def case_study(record_id: int):
 def lesson_study(record_id: int):
     """A lesson study as the caller may see it (see `case_study`)."""
     return _record(record_id, "lesson_study")
+
+
+@bp.get("/search")
+@token_required
+def search_api():
+    """Search as the token's owner: the same results, labels and checks as the search page."""
+    from network.services import search
+
+    try:
+        query = search.parse(request.args)
+        if len(request.args.get("q", "")) > 500:
+            raise search.SearchError("The query is too long: use 500 characters or fewer.")
+        results = search.run(g.api_user, query)
+    except search.SearchError as error:
+        return jsonify(error=str(error)), 400
+    return jsonify(total=results.total, facets=results.facets, suggestion=results.suggestion,
+                   results=[{"kind": h.kind, "id": h.record_id, "title": h.title,
+                             "snippet": h.snippet, "score": h.score} for h in results.hits])

@@ -13,7 +13,7 @@ from network.forms.records import (
     PublishForm,
     ReturnForm,
 )
-from network.services import gate, records
+from network.services import gate, records, search
 from network.services.profiles import Conflict
 from network.views import attach_error
 
@@ -44,6 +44,7 @@ def published(record_id: int):
                            related=records.related_for(current_user, record, True),
                            title=record.published_title,
                            school_name=records.attributed_name(record),
+                           similar=search.more_like_this(current_user, record),
                            contact=can(current_user, "contact", record))
 
 
@@ -124,6 +125,7 @@ def publish(record_id: int):
             form.form_errors.append("The authors changed the record while you reviewed it. "
                                     "Review the new version.")
             return _review_page(record, status=409)
+        search.alert_new_publication(records.get(current_user, record.id))
         flash("Published.", "success")
         return redirect(url_for("records.published", record_id=record.id))
     return _review_page(record, publish_form=form, status=400)

@@ -1,0 +1,127 @@
+"""Searching the network's knowledge: exactly what the person may open, nothing more."""
+
+from sqlalchemy import select
+
+import search
+from models import Barrier, CoreElement, PriorityGroup, Record, SavedSearch, School, User
+from network import indexing
+from network.access import can, can_see_profile
+from network.extensions import db
+from network.services import inbox
+from network.services.profiles import profile_of
+
+FACETS = ("kind", "group", "barrier", "element", "phase", "region")
+KINDS = {"case_study": "Case studies", "lesson_study": "Lesson studies", "school": "Schools"}
+PHASES = ("Primary", "Secondary", "All-through", "Special")
+REGIONS = ("East Midlands", "East of England", "London", "North East", "North West",
+           "South East", "South West", "West Midlands", "Yorkshire and The Humber", "England")
+
+
+class SearchError(ValueError):
+    """The search cannot run as asked; the message says why."""
+
+
+def facet_values() -> dict[str, dict[str, str]]:
+    """Every allowed value of every facet, with the label people read."""
+    return {
+        "kind": dict(KINDS),
+        "group": {str(g.id): g.name for g in db.session.scalars(select(PriorityGroup))},
+        "barrier": {b.slug: b.title for b in db.session.scalars(
+            select(Barrier).order_by(Barrier.position))},
+        "element": {e.code: f"{e.code} {e.title}" for e in db.session.scalars(
+            select(CoreElement).order_by(CoreElement.position))},
+        "phase": {p: p for p in PHASES},
+        "region": {r: r for r in REGIONS},
+    }
+
+
+def parse(args, values: dict | None = None) -> search.Query | None:
+    """A Query from request arguments (q, the facets, sort, page); SearchError if malformed."""
+    values = values or facet_values()
+    chosen = {}
+    for name in FACETS:
+        picked = [v for v in args.getlist(name) if v]
+        unknown = [v for v in picked if v not in values[name]]
+        if unknown:
+            raise SearchError(f"{unknown[0]!r} is not a {name} you can filter by.")
+        chosen[name] = picked or None
+    raw_page = args.get("page", "1")
+    if not raw_page.isdigit() or len(raw_page) > 6 or not 1 <= int(raw_page) <= 1000:
+        raise SearchError("Page must be a whole number from 1 to 1000.")
+    sort = args.get("sort", "relevance")
+    if sort not in ("relevance", "date"):
+        raise SearchError("Sort by relevance or date.")
+    return search.Query(text=args.get("q", ""), labels=[], sort=sort, page=int(raw_page),
+                        **chosen)
+
+
+def run(actor: User, query: search.Query) -> search.Results:
+    """Search as `actor`: their labels filter the index; every hit is re-checked for access."""
+    indexing.catch_up()
+    query.labels = indexing.labels_for(actor)
+    try:
+        results = indexing.engine().search(query)
+    except search.QueryError as error:
+        raise SearchError(str(error)) from error
+    results.hits = [hit for hit in results.hits if _may_open(actor, hit)]
+    return results
+
+
+def _may_open(actor: User, hit) -> bool:
+    if hit.kind == "school":
+        school = db.session.get(School, hit.record_id)
+        return school is not None and can_see_profile(actor, school, profile_of(school)) is not None
+    record = db.session.get(Record, hit.record_id)
+    if record is None:
+        return False
+    if hit.id.endswith(":draft"):
+        return can(actor, "see_draft", record)
+    return record.is_live and can(actor, "view", record)
+
+
+def more_like_this(actor: User, record: Record, limit: int = 5) -> list:
+    """Published work like this record that the actor may open."""
+    indexing.catch_up()
+    hits = indexing.engine().more_like_this(f"{record.kind}:{record.id}",
+                                            indexing.labels_for(actor), limit + 1)
+    return [h for h in hits if h.record_id != record.id and _may_open(actor, h)][:limit]
+
+
+def save(actor: User, name: str, params: dict) -> SavedSearch:
+    """Keep a search so newly published work that matches it reaches the actor's inbox."""
+    saved = SavedSearch(user_id=actor.id, name=name.strip()[:120] or "My search", params=params)
+    db.session.add(saved)
+    db.session.commit()
+    return saved
+
+
+def saved_for(actor: User) -> list[SavedSearch]:
+    """The actor's saved searches."""
+    return list(db.session.scalars(select(SavedSearch).where(SavedSearch.user_id == actor.id)
+                                   .order_by(SavedSearch.created_at.desc())))
+
+
+def alert_new_publication(record: Record) -> int:
+    """Tell everyone whose saved search matches a just-published record; returns how many."""
+    from werkzeug.datastructures import MultiDict
+
+    indexing.catch_up()
+    told = 0
+    for saved in db.session.scalars(select(SavedSearch)):
+        owner = db.session.get(User, saved.user_id)
+        if owner is None or not owner.is_active or not can(owner, "view", record) \
+                or owner.id == record.author_id:
+            continue
+        try:
+            query = parse(MultiDict(saved.params))
+        except SearchError:
+            continue
+        query.per_page = 50
+        hits = run(owner, query).hits
+        if any(h.record_id == record.id and h.kind == record.kind for h in hits):
+            inbox.notify(owner, f"New work matches your search “{saved.name}”",
+                         f"“{record.published_title}” was just published.",
+                         f"/records/{record.id}/published")
+            told += 1
+    db.session.commit()
+    return told

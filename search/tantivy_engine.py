@@ -1,0 +1,201 @@
+"""The tantivy engine: a Rust search library, for networks with tens of thousands of records."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import tantivy
+
+from search import FACETS, TEXT_FIELDS, Document, Hit, IndexBusy, Query, Results
+from search import snippets as snip
+from search.base import WRITE_TIMEOUT, BaseEngine, counted
+from search.query import STOP_WORDS, empty_facets, page_bounds, sorted_counts
+from search.spelling import suggest
+from search.tantivy_support import (
+    STEM,
+    any_field,
+    facet_aggregation,
+    restrict,
+    schema,
+    text_query,
+    to_document,
+    visible,
+)
+
+# Fields snippets are cut from, in the order preferred when they highlight equally.
+SNIPPET_FIELDS = [f for f in TEXT_FIELDS if f != "title"]
+WRITER_HEAP = 50_000_000
+BUILD_HEAP = 400_000_000
+
+
+class TantivyEngine(BaseEngine):
+    """Search with tantivy; searchers are cheap snapshots, reloaded after every commit."""
+
+    name = "tantivy"
+
+    def _create(self, directory: Path) -> None:
+        tantivy.Index(schema(), path=str(directory), reuse=False)
+
+    def _open(self, directory: Path) -> None:
+        self._schema = schema()
+        self._ix = tantivy.Index(self._schema, path=str(directory), reuse=True)
+
+    def _close_handles(self) -> None:
+        self._ix = None
+
+    def _searcher(self) -> tantivy.Searcher:
+        self._ix.reload()  # ~50 us; sees commits made by other processes at once
+        return self._ix.searcher()
+
+    def _search(self, q: Query) -> Results:
+        s = self._schema
+        base = text_query(s, q.text)
+        if base is None:  # only punctuation or stop words
+            return Results(0, [], empty_facets(), None)
+        full = visible(s, base, q.labels, q.filters())
+        searcher = self._searcher()
+        offset, _ = page_bounds(q)
+        options = {"order_by_field": "published"} if q.sort == "date" else {}
+        found = searcher.search(full, limit=q.per_page, offset=offset, count=True, **options)
+        hits = self._hits(searcher, full, found.hits, q.snippets)
+        facets = empty_facets()
+        if q.facets and found.count:
+            aggs = searcher.aggregate(full, facet_aggregation())
+            facets = {f: sorted_counts({b["key"]: b["doc_count"] for b in aggs[f]["buckets"]})
+                      for f in FACETS}
+        suggestion = None
+        if found.count == 0 and q.text.strip():
+            suggestion = self._suggest(searcher, q.text, q.labels)
+        return Results(found.count, hits, facets, suggestion)
+
+    def _hits(self, searcher, query, found, with_snippets: bool) -> list[Hit]:
+        generators = None
+        if with_snippets and found:
+            generators = []
+            for field in SNIPPET_FIELDS:
+                g = tantivy.SnippetGenerator.create(searcher, query, self._schema, field)
+                g.set_max_num_chars(snip.SNIPPET_CHARS)
+                generators.append(g)
+        hits = []
+        for key, address in found:
+            doc = searcher.doc(address)
+            snippet = self._snippet(doc, generators) if generators else ""
+            score = float(key) if isinstance(key, float) else 0.0
+            hits.append(Hit(doc.get_first("id"), doc.get_first("kind"),
+                            doc.get_first("record_id"), doc.get_first("title") or "",
+                            snippet, score))
+        return hits
+
+    def _snippet(self, doc, generators) -> str:
+        best, best_marks = None, 0
+        for g in generators:
+            s = g.snippet_from_doc(doc)
+            marks = len(s.highlighted())
+            if marks > best_marks:
+                best, best_marks = s, marks
+        if best is None:
+            return snip.opening(" ".join(doc.get_first(f) or "" for f in SNIPPET_FIELDS))
+        text = best.fragment()
+        spans = [(r.start, r.end) for r in best.highlighted()]
+        return snip.marked(text, snip.byte_spans_to_chars(text, spans))
+
+    def _suggest(self, searcher, text: str, labels: list[str]) -> str | None:
+        s = self._schema
+
+        def exists(q) -> bool:
+            return searcher.search(visible(s, q, labels), limit=1, count=True).count > 0
+
+        def known(word: str) -> bool:
+            stems = STEM.analyze(word)
+            return bool(stems) and exists(any_field(s, stems[:1]))
+
+        def vocabulary(prefix: str):
+            return searcher.terms_with_prefix("spell", prefix)
+
+        def in_spell(word: str) -> bool:
+            return exists(tantivy.Query.term_query(s, "spell", word))
+
+        return suggest(text, known, vocabulary, in_spell)
+
+    def _more_like_this(self, doc_id: str, labels: list[str], limit: int) -> list[Hit]:
+        s = self._schema
+        searcher = self._searcher()
+        by_id = tantivy.Query.term_query(s, "id", doc_id)
+        source = searcher.search(visible(s, by_id, labels), limit=1).hits
+        if not source:  # missing, or not visible: its words must not leak through similar hits
+            return []
+        like = tantivy.Query.more_like_this_query(
+            source[0][1], min_doc_frequency=1, min_term_frequency=1, max_query_terms=25,
+            stop_words=sorted(STOP_WORDS))
+        q = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, like),
+            (tantivy.Occur.Must, restrict(s, "labels", labels)),
+            (tantivy.Occur.MustNot, by_id),
+        ])
+        return self._hits(searcher, q, searcher.search(q, limit=limit).hits, False)
+
+    def _plain_search(self, text: str, limit: int = 10) -> list[str]:
+        """Top ids for `text` with NO label filter: for benchmarks only, never for users."""
+        with self._lock:
+            q = text_query(self._schema, text)
+            searcher = self._searcher()
+            hits = searcher.search(q, limit=limit).hits if q is not None else []
+            return [searcher.doc(address).get_first("id") for _, address in hits]
+
+    def _writer(self, heap: int = WRITER_HEAP, threads: int = 1):
+        deadline = time.monotonic() + WRITE_TIMEOUT
+        while True:
+            try:
+                return self._ix.writer(heap_size=heap, num_threads=threads)
+            except ValueError as exc:
+                if "Lock" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise IndexBusy("another process is writing to the search index") from exc
+                time.sleep(0.05)
+
+    def _commit(self, writer) -> None:
+        writer.commit()
+        writer.wait_merging_threads()
+        self._ix.reload()
+
+    def _upsert(self, docs: dict[str, Document]) -> None:
+        writer = self._writer()
+        try:
+            for doc_id in docs:
+                writer.delete_documents_by_term("id", doc_id)
+            for doc in docs.values():
+                writer.add_document(to_document(doc))
+        except BaseException:
+            writer.rollback()
+            raise
+        self._commit(writer)
+
+    def _delete(self, ids: set[str]) -> None:
+        writer = self._writer()
+        for doc_id in ids:
+            writer.delete_documents_by_term("id", doc_id)
+        self._commit(writer)
+
+    def _ids(self) -> set[str]:
+        terms = self._searcher().terms_with_prefix(
+            "id", "", filter_query=tantivy.Query.all_query())
+        return {term for term, n in terms if n}
+
+    def _count(self) -> int:
+        return self._searcher().num_docs
+
+    def _build(self, directory: Path, docs: Iterator[Document],
+               progress: Callable[[int], None] | None) -> None:
+        ix = tantivy.Index(schema(), path=str(directory), reuse=False)
+        writer = ix.writer(heap_size=BUILD_HEAP, num_threads=0)
+        try:
+            for doc in counted(docs, progress):
+                writer.add_document(to_document(doc))
+        except BaseException:
+            writer.rollback()
+            raise
+        writer.commit()
+        writer.wait_merging_threads()
