@@ -21,6 +21,13 @@ from tests.conftest import csrf_token
 from tests.test_records_workflow import case_body, data
 
 
+@pytest.fixture(params=["whoosh", "tantivy"], autouse=True)
+def engine_name(request, config):
+    """Every test here runs on both engines the project ships."""
+    config["SEARCH_ENGINE"] = request.param
+    return request.param
+
+
 @pytest.fixture
 def people(make_cluster, make_user):
     """Two clusters: an author and head in A, a reader in B."""
