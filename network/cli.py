@@ -69,6 +69,9 @@ def seed_demo(schools: int, seed: int, password: str, as_json: bool):
         summary = demo.build(schools, seed, password, hook=demo_hooks())
     except demo.DemoError as error:
         raise click.ClickException(str(error)) from error
+    from network import indexing
+
+    indexing.catch_up()  # the demo's records are searchable from the first page
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return
