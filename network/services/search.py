@@ -109,8 +109,9 @@ def alert_new_publication(record: Record) -> int:
     told = 0
     for saved in db.session.scalars(select(SavedSearch)):
         owner = db.session.get(User, saved.user_id)
+        writers = {record.author_id, *(c.user_id for c in record.coauthors)}
         if owner is None or not owner.is_active or not can(owner, "view", record) \
-                or owner.id == record.author_id:
+                or owner.id in writers:
             continue
         try:
             query = parse(MultiDict(saved.params))

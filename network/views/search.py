@@ -40,4 +40,4 @@ def save():
                                                                     *search.FACETS)})
         flash("Search saved. New matching work will appear in your inbox.", "success")
     return redirect(url_for("search.index", **{k: request.form.getlist(k)
-                                               for k in ("q", *search.FACETS)}))
+                                               for k in ("q", "sort", *search.FACETS)}))
