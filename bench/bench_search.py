@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"corpus: {args.records} records in {time.perf_counter() - t:.1f} s", flush=True)
     qs, users = queries(args.queries), tenant_labels(args.records)
     report = {"records": args.records, "queries": len(qs), "python": platform.python_version(),
-              "cpus": os.cpu_count(), "engines": {}}
+              "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()[0], "engines": {}}
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         for name in args.engines.split(","):
             print(f"{name}: building ...", flush=True)
@@ -184,6 +184,7 @@ def main(argv: list[str] | None = None) -> dict:
                 result = bench_fts5(docs, qs, users, Path(tmp))
             else:
                 result = bench_engine(name, docs, qs, users, Path(tmp))
+            result["load_average_after"] = round(os.getloadavg()[0], 2)
             report["engines"][name] = result
             print(f"{name}: {json.dumps(result)}", flush=True)
     print_table(report)

@@ -71,17 +71,17 @@ class TantivyEngine(BaseEngine):
         return Results(found.count, hits, facets, suggestion)
 
     def _hits(self, searcher, query, found, with_snippets: bool) -> list[Hit]:
-        generators = None
-        if with_snippets and found:
+        generators = None  # no snippets; [] for the opening words of each hit
+        if with_snippets:
             generators = []
-            for field in SNIPPET_FIELDS:
+            for field in SNIPPET_FIELDS if query is not None and found else ():
                 g = tantivy.SnippetGenerator.create(searcher, query, self._schema, field)
                 g.set_max_num_chars(snip.SNIPPET_CHARS)
                 generators.append(g)
         hits = []
         for key, address in found:
             doc = searcher.doc(address)
-            snippet = self._snippet(doc, generators) if generators else ""
+            snippet = self._snippet(doc, generators) if generators is not None else ""
             score = float(key) if isinstance(key, float) else 0.0
             hits.append(Hit(doc.get_first("id"), doc.get_first("kind"),
                             doc.get_first("record_id"), doc.get_first("title") or "",
@@ -134,7 +134,7 @@ class TantivyEngine(BaseEngine):
             (tantivy.Occur.Must, restrict(s, "labels", labels)),
             (tantivy.Occur.MustNot, by_id),
         ])
-        return self._hits(searcher, q, searcher.search(q, limit=limit).hits, False)
+        return self._hits(searcher, None, searcher.search(q, limit=limit).hits, True)
 
     def _plain_search(self, text: str, limit: int = 10) -> list[str]:
         """Top ids for `text` with NO label filter: for benchmarks only, never for users."""

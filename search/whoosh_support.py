@@ -65,14 +65,30 @@ def parser(schema_: fields.Schema) -> qparser.QueryParser:
 
 
 def term_bits(reader, field: str, value: str) -> int:
-    """A bitmap of the segment's documents holding `value` in `field`."""
+    """A bitmap of the segment's documents holding `value` in `field` (deleted ones too)."""
     buf = bytearray((reader.doc_count_all() >> 3) + 1)
     try:
-        for doc in reader.postings(field, value).all_ids():
-            buf[doc >> 3] |= 1 << (doc & 7)
+        matcher = reader.postings(field, value)
     except TermNotFound:  # the value is not in this segment
         return 0
+    for doc in _posting_ids(matcher):
+        buf[doc >> 3] |= 1 << (doc & 7)
     return int.from_bytes(buf, "little")
+
+
+def _posting_ids(matcher):
+    # Whoosh's generic all_ids() steps through postings one call at a time; the
+    # W3 codec's leaf matcher holds each block's ids in an array, read whole here.
+    # Deletions are ignored: callers mask with SegmentCache.live().
+    leaf = getattr(matcher, "child", matcher)
+    if not all(hasattr(leaf, a) for a in ("_read_ids", "_ids", "_i", "_next_block")):
+        yield from matcher.all_ids()
+        return
+    while leaf.is_active():
+        if leaf._ids is None:
+            leaf._read_ids()
+        yield from leaf._ids[leaf._i:]
+        leaf._next_block()
 
 
 class SegmentCache:

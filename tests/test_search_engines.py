@@ -254,6 +254,7 @@ def test_more_like_this(engine):
     ])
     similar = engine.more_like_this("lesson_study:1", ["network"])
     assert [h.id for h in similar][:1] == ["school:2"]
+    assert similar[0].snippet.startswith("Teachers disagreed") and similar[0].title
     assert "case_study:3" not in {h.id for h in similar} and "lesson_study:1" not in {
         h.id for h in similar}
     assert engine.more_like_this("case_study:3", ["network"]) == []  # the source is not visible
