@@ -82,9 +82,10 @@ def _may_open(actor: User, hit) -> bool:
 def more_like_this(actor: User, record: Record, limit: int = 5) -> list:
     """Published work like this record that the actor may open."""
     indexing.catch_up()
-    hits = indexing.engine().more_like_this(f"{record.kind}:{record.id}",
-                                            indexing.labels_for(actor), limit + 1)
-    return [h for h in hits if h.record_id != record.id and _may_open(actor, h)][:limit]
+    source = f"{record.kind}:{record.id}" + ("" if record.is_live else ":draft")
+    hits = indexing.engine().more_like_this(source, indexing.labels_for(actor), limit + 1)
+    return [h for h in hits if h.record_id != record.id and not h.id.endswith(":draft")
+            and _may_open(actor, h)][:limit]
 
 
 def save(actor: User, name: str, params: dict) -> SavedSearch:

@@ -29,6 +29,7 @@ def show(record_id: int):
         return redirect(url_for("records.published", record_id=record.id))
     return render_template("records/show.html", record=record, body=record.body,
                            related=records.related_for(current_user, record, False),
+                           similar=search.more_like_this(current_user, record),
                            title=record.title, edit_endpoint=EDIT[record.kind],
                            flags=gate.flags(record), action_form=ActionForm(),
                            can=lambda action: can(current_user, action, record))
