@@ -322,3 +322,14 @@ def related_for(actor: User, record: Record, published: bool) -> list[Record]:
                                               or not other.published_attributed):
             kept.append(other)
     return kept
+
+
+def school_of(record: Record) -> School:
+    """The school that wrote a record (callers have checked the reader may know it)."""
+    return db.session.get(School, record.school_id)
+
+
+def version_count(record: Record) -> int:
+    """How many versions of the record are kept."""
+    return db.session.scalar(select(func.count(RecordVersion.id)).where(
+        RecordVersion.record_id == record.id)) or 0

@@ -31,3 +31,8 @@ def database_reachable() -> bool:
     except Exception:  # noqa: BLE001 - any failure means unreachable
         return False
     return True
+
+
+def by_urn(urn: str) -> School | None:
+    """The school on the platform with this URN (the caller checks who may see it)."""
+    return db.session.scalar(select(School).where(School.urn == urn))

@@ -3,13 +3,11 @@
 from functools import wraps
 
 from flask import Blueprint, abort, g, jsonify, request
-from sqlalchemy import func, select
 
-from models import Record, RecordVersion, School, SchoolBarrier, SelfEvaluation, User
+from models import Record, School, SchoolBarrier, SelfEvaluation, User
 from network.access import can, can_see_profile
 from network.anonymity import context_bands
-from network.extensions import db
-from network.services import accounts, gate, records
+from network.services import accounts, gate, records, schools
 from network.services.evaluations import all_standard_ids, latest, offers_and_needs, public_offers
 from network.services.profiles import barriers_of, current_group, group_history, profile_of
 
@@ -49,7 +47,7 @@ def me():
 
 
 def _school_or_404(urn: str) -> School:
-    school = db.session.scalar(select(School).where(School.urn == urn))
+    school = schools.by_urn(urn)
     if school is None:
         abort(404)
     return school
@@ -163,7 +161,7 @@ def _record_json(user: User, record: Record) -> dict:
     """The working copy for those who may see drafts (the authors and the school's leaders);
     for every other reader only the live copy, with the school named only if it chose to be."""
     if can(user, "see_draft", record):
-        school = db.session.get(School, record.school_id)
+        school = records.school_of(record)
         return {
             "id": record.id, "kind": record.kind, "status": record.status,
             "visibility": record.published_visibility if record.is_live else record.audience,
@@ -173,8 +171,7 @@ def _record_json(user: User, record: Record) -> dict:
                      "standards": [s.standard_id for s in record.standards]},
             "audience": record.audience, "attributed": record.attributed,
             "version": record.version,
-            "versions": db.session.scalar(select(func.count(RecordVersion.id)).where(
-                RecordVersion.record_id == record.id)),
+            "versions": records.version_count(record),
             "review_comment": record.review_comment,
             "school": {"urn": school.urn, "name": school.name},
             "published": {"title": record.published_title,
@@ -197,16 +194,13 @@ def _record_json(user: User, record: Record) -> dict:
         "published_at": _iso(record.published_at),
     }
     if record.published_attributed:
-        answer["school"] = {"name": db.session.get(School, record.school_id).name}
+        answer["school"] = {"name": records.attributed_name(record)}
     return answer
 
 
 def _record(record_id: int, kind: str):
     user = g.api_user
-    record = db.session.get(Record, record_id)
-    if record is None or record.kind != kind or not can(user, "view", record):
-        abort(404)
-    return jsonify(_record_json(user, record))
+    return jsonify(_record_json(user, records.get(user, record_id, kind)))
 
 
 @bp.get("/case-studies/<int:record_id>")
