@@ -9,13 +9,8 @@ from flask_login import current_user
 
 from network import drafts
 from network.access import can
-from network.forms.lesson_studies import (
-    LessonStudyForm,
-    comparison,
-    form_data,
-    new_data,
-    slot_problems,
-)
+from network.forms.lesson_studies import LessonStudyForm
+from network.forms.lesson_study_data import comparison, form_data, new_data, slot_problems
 from network.services import evaluations, profiles, records, schools
 from network.services.profiles import Conflict
 
