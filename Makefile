@@ -43,3 +43,9 @@ clean-db:
 .PHONY: bench-search
 bench-search: $(STAMP)
 	$(BIN)/python bench/bench_search.py --records 100000
+
+# Partner matching at national scale, in memory: top 10 for every one of 25,000 schools
+# (writes bench/out/match.json).
+.PHONY: bench-match
+bench-match: $(STAMP)
+	$(BIN)/python bench/bench_match.py --schools 25000 --seekers 25000

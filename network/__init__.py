@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         inbox,
         lesson_studies,
         main,
+        matching,
         overview,
         records,
         schools,
@@ -87,6 +88,6 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (main, auth, clusters, schools, evaluations, toolkit, overview, records,
-                   case_studies, lesson_studies, search, inbox, admin, api):
+                   case_studies, lesson_studies, search, inbox, matching, admin, api):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

@@ -80,6 +80,7 @@ RULES: dict[tuple[type, str], Rule] = {
     (School, "edit_profile"): lambda a, s: _leads(a, s.id),
     (School, "see_needs"): lambda a, s: _same_cluster(a, s.cluster_id),
     (School, "evaluate"): lambda a, s: _leads(a, s.id),
+    (School, "find_partners"): lambda a, s: _leads(a, s.id),
     (School, "read_evaluations"): lambda a, s: _in_school(a, s.id)
     or _coordinates(a, s.cluster_id),
     (SelfEvaluation, "view"): lambda a, e: _in_school(a, e.school_id)

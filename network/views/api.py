@@ -234,3 +234,25 @@ def search_api():
     return jsonify(total=results.total, facets=results.facets, suggestion=results.suggestion,
                    results=[{"kind": h.kind, "id": h.record_id, "title": h.title,
                              "snippet": h.snippet, "score": h.score} for h in results.hits])
+
+
+@bp.get("/schools/<urn>/matches")
+@token_required
+def school_matches(urn: str):
+    """Partner schools for the school's own headteacher and senior leaders (404 otherwise);
+    `limit` from 1 to 50 (400 otherwise)."""
+    from network.services import matching
+
+    user = g.api_user
+    school = _school_or_404(urn)
+    if not can(user, "find_partners", school):
+        abort(404)
+    try:
+        limit = int(request.args.get("limit", "10"))
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= 50:
+        return jsonify(error="limit must be a whole number from 1 to 50."), 400
+    found = matching.matches_for(user, school.id, limit)
+    return jsonify(matches=[{"urn": found.urns[m.school_id], "name": m.name, "score": m.score,
+                             "reasons": m.reasons} for m in found.matches])

@@ -1,0 +1,24 @@
+"""Find partner schools: ranked partners with reasons, for a school's own leaders."""
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from network.services import evaluations
+from network.services import matching as service
+
+bp = Blueprint("matching", __name__, url_prefix="/schools")
+
+
+@bp.get("/<int:school_id>/partners")
+def partners(school_id: int):
+    """Partner schools strong where this school is weak; filters by phase, region, standard."""
+    school = service.allowed_school(current_user, school_id)
+    standards = {s.id: s for e in evaluations.elements() for s in e.standards}
+    choices = service.filter_choices()
+    filters = {"phase": request.args.get("phase", ""), "region": request.args.get("region", ""),
+               "standard": request.args.get("standard", "")}
+    filters = {k: v for k, v in filters.items()
+               if v in (standards if k == "standard" else choices[k])}
+    found = service.matches_for(current_user, school.id, 10, filters)
+    return render_template("matching/partners.html", school=school, found=found,
+                           filters=filters, choices=choices, standards=standards)
