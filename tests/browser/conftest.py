@@ -143,6 +143,13 @@ def check_error_page(page, response, status: int) -> None:
     assert_accessible(page)
 
 
+def click_to_page(page, control) -> None:
+    """Click `control`, wait for the page it leads to and check that page."""
+    with page.expect_navigation():
+        control.click()
+    check_page(page)
+
+
 def visit(page, path: str) -> None:
     """Open `path` and check the page."""
     check_page(page, page.goto(path))
@@ -150,9 +157,7 @@ def visit(page, path: str) -> None:
 
 def press(page, button: str) -> None:
     """Click the button called `button`, wait for the page that comes back and check it."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=button, exact=True).click()
-    check_page(page)
+    click_to_page(page, page.get_by_role("button", name=button, exact=True))
 
 
 def fill_sign_in(page, email: str, password: str) -> None:

@@ -13,21 +13,21 @@ import pytest
 from playwright.sync_api import expect
 
 from models import RegisterSchool
-from network.errors import MESSAGES
 from network.extensions import db
 from network.services import register
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import (
+    assert_accessible,
+    check_page,
+    click_to_page,
+    key_to_page,
+    press,
+    released,
+    visit,
+)
 from tests.conftest import PASSWORD, ROLES
-
-ERROR_HEADINGS = {title for title, _ in MESSAGES.values()}
-
 
 # --- Helpers: what a person does -------------------------------------------------------------
 
-def released(value):
-    """`value`, after ending the test's own transaction (the live server writes meanwhile)."""
-    db.session.commit()
-    return value
 
 
 def unclaimed_school(free_urns) -> SimpleNamespace:
@@ -48,26 +48,10 @@ def coordinated_cluster(make_cluster, make_user, name="Riverside Partnership") -
     return released(SimpleNamespace(name=cluster.name, email=coordinator.email))
 
 
-def check_page(page, response=None) -> None:
-    """The page loaded (no error page) and has no accessibility violations."""
-    if response is not None:
-        assert response.ok, f"{page.url} answered {response.status}"
-    heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_count(1)
-    assert heading.inner_text().strip() not in ERROR_HEADINGS, f"{page.url} shows an error"
-    assert_accessible(page)
 
 
-def visit(page, path: str) -> None:
-    """Open `path` and check the page."""
-    check_page(page, page.goto(path))
 
 
-def click_to_page(page, control) -> None:
-    """Click `control`, wait for the page it leads to and check that page."""
-    with page.expect_navigation():
-        control.click()
-    check_page(page)
 
 
 def follow(page, link: str, exact: bool = True) -> None:
@@ -75,9 +59,6 @@ def follow(page, link: str, exact: bool = True) -> None:
     click_to_page(page, page.get_by_role("link", name=link, exact=exact).first)
 
 
-def press(page, button: str) -> None:
-    """Press the button called `button` and check the page that comes back."""
-    click_to_page(page, page.get_by_role("button", name=button, exact=True))
 
 
 def menu(page, item: str) -> None:
@@ -138,11 +119,6 @@ def type_into(page, label: str, text: str) -> None:
     page.keyboard.type(text)
 
 
-def key_to_page(page, key: str = "Enter") -> None:
-    """Press `key` on the focused control, wait for the next page and check it."""
-    with page.expect_navigation():
-        page.keyboard.press(key)
-    check_page(page)
 
 
 def choose_with_arrows(page, label: str, option: str) -> None:

@@ -16,12 +16,14 @@ from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
-from network.errors import MESSAGES
-from network.extensions import db
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import (
+    click_to_page,
+    press,
+    released,
+    visit,
+)
 from tests.conftest import PASSWORD
 
-ERROR_HEADINGS = {title for title, _ in MESSAGES.values()}
 TITLE = "Story maps and paragraph structure in Year 4"
 # Two passages the gate flags although neither identifies the school: a colleague shares her
 # name with the author of the class text (a "known" name), and the postcode is the palace's.
@@ -33,32 +35,12 @@ PUPILS = [("Pupil A", "working below age-related expectations"),
 
 # --- Helpers: what a person does -------------------------------------------------------------
 
-def released(value):
-    """`value`, after ending the test's own transaction (the live server writes meanwhile)."""
-    db.session.commit()
-    return value
 
 
-def check_page(page, response=None) -> None:
-    """The page loaded (no error page) and has no accessibility violations."""
-    if response is not None:
-        assert response.ok, f"{page.url} answered {response.status}"
-    heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_count(1)
-    assert heading.inner_text().strip() not in ERROR_HEADINGS, f"{page.url} shows an error"
-    assert_accessible(page)
 
 
-def visit(page, path: str) -> None:
-    """Open `path` and check the page."""
-    check_page(page, page.goto(path))
 
 
-def click_to_page(page, control) -> None:
-    """Click `control`, wait for the page it leads to and check that page."""
-    with page.expect_navigation():
-        control.click()
-    check_page(page)
 
 
 def follow(page, link: str, exact: bool = True) -> None:
@@ -66,9 +48,6 @@ def follow(page, link: str, exact: bool = True) -> None:
     click_to_page(page, page.get_by_role("main").get_by_role("link", name=link, exact=exact))
 
 
-def press(page, button: str) -> None:
-    """Press the button called `button` and check the page that comes back."""
-    click_to_page(page, page.get_by_role("button", name=button, exact=True))
 
 
 def menu(page, item: str) -> None:
