@@ -2,6 +2,13 @@
 
 from models.audit import AuditEvent
 from models.base import Base
+from models.brokering import (
+    MILESTONE_STATUSES,
+    Milestone,
+    MilestoneNote,
+    Partnership,
+    SupportRequest,
+)
 from models.clusters import Cluster, Invitation, JoinRequest
 from models.evaluations import TERMS, Rating, RatingAction, SelfEvaluation
 from models.messages import InboxMessage, OutboxMail
@@ -24,6 +31,11 @@ from models.toolkit import Barrier, CoreElement, PriorityGroup, Standard
 from models.users import SCHOOL_ROLES, ApiToken, SavedDraft, User, UserSession
 
 __all__ = [
+    "MILESTONE_STATUSES",
+    "Milestone",
+    "MilestoneNote",
+    "Partnership",
+    "SupportRequest",
     "KINDS",
     "STATUSES",
     "AnonymityOverride",

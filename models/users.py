@@ -30,6 +30,9 @@ class User(Base):
     password_changed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
     )
+    # How often unread inbox notices are mailed: "none", "daily" or "weekly".
+    digest: Mapped[str] = mapped_column(String(6), default="none", server_default="none")
+    digest_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     school: Mapped[School | None] = relationship(back_populates="members")
 

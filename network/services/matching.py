@@ -56,10 +56,14 @@ def matches_for(actor: User, school_id: int, limit: int = 10,
                 filters: dict | None = None) -> Found:
     """Ranked partners for the school, with who was left out and why."""
     school = allowed_school(actor, school_id)
-    return _rank(school, limit, filters or {})
+    return ranked(school, limit, filters or {})
 
 
-def _rank(school: School, limit: int, filters: dict) -> Found:
+def ranked(school: School, limit: int, filters: dict) -> Found:
+    """Ranked partners for a school the caller has already checked the actor may match for:
+    partnered and declined pairings are left out with their reasons."""
+    from network.services.partnerships import exclusions
+
     final = latest(school.id, final=True)
     found = Found(school=school, evaluation=final)
     if final is None:
@@ -114,7 +118,8 @@ def _rank(school: School, limit: int, filters: dict) -> Found:
     titles = {slug: title for slug, title in
               db.session.execute(select(Barrier.slug, Barrier.title))}
     found.matches, found.excluded = matching.rank(
-        found.seeker, candidates, rarity(overcome, facing_counts), {}, limit, titles)
+        found.seeker, candidates, rarity(overcome, facing_counts), exclusions(school.id), limit,
+        titles)
     return found
 
 

@@ -1,0 +1,111 @@
+"""Brokering: a school asks for support, a broker proposes a partnership, both heads decide,
+milestones track it and an impact review closes it."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+REQUEST_STATUSES = ("open", "proposed", "withdrawn")
+PARTNERSHIP_STATUSES = ("proposed", "active", "declined", "closed")
+MILESTONE_STATUSES = ("planned", "on_track", "at_risk", "done", "missed")
+
+
+class SupportRequest(Base):
+    """A school asking its cluster's coordinators, or one LLE, for support."""
+
+    __tablename__ = "support_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id"), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # An LLE, or None for the cluster's coordinators.
+    broker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    standards: Mapped[list] = mapped_column(JSON, default=list)
+    barriers: Mapped[list] = mapped_column(JSON, default=list)
+    hopes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    school = relationship("School", foreign_keys=[school_id])
+    requester = relationship("User", foreign_keys=[requester_id])
+    broker = relationship("User", foreign_keys=[broker_id])
+
+
+class Partnership(Base):
+    """A proposed, active, declined or closed pairing of a supported and a supporting school."""
+
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("support_requests.id"), index=True)
+    broker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    supported_school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    supporting_school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    focus_standards: Mapped[list] = mapped_column(JSON, default=list)
+    focus_barriers: Mapped[list] = mapped_column(JSON, default=list)
+    activities: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    # Each side's decision: None until its headteacher accepts or declines.
+    supported_decision: Mapped[str | None] = mapped_column(String(10))
+    supported_reason: Mapped[str] = mapped_column(Text, default="")
+    supported_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    supporting_decision: Mapped[str | None] = mapped_column(String(10))
+    supporting_reason: Mapped[str] = mapped_column(Text, default="")
+    supporting_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The impact review: summary, and the focus ratings before and after for both schools.
+    review: Mapped[dict | None] = mapped_column(JSON)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    case_study_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    broker = relationship("User", foreign_keys=[broker_id])
+    supported = relationship("School", foreign_keys=[supported_school_id])
+    supporting = relationship("School", foreign_keys=[supporting_school_id])
+    request = relationship(SupportRequest)
+    milestones: Mapped[list["Milestone"]] = relationship(
+        order_by="Milestone.due_on, Milestone.id", cascade="all, delete-orphan",
+        back_populates="partnership")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Milestone(Base):
+    """A termly step of an active partnership, with its status."""
+
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="milestones")
+    notes: Mapped[list["MilestoneNote"]] = relationship(
+        order_by="MilestoneNote.id", cascade="all, delete-orphan", lazy="selectin")
+
+
+class MilestoneNote(Base):
+    """A note on a milestone from one of the two schools (or the broker)."""
+
+    __tablename__ = "milestone_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    status: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author = relationship("User")
+    school = relationship("School")
