@@ -1,6 +1,5 @@
 """The Improvement Network Flask application."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -10,6 +9,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from network import (
     database,  # noqa: F401  (installs the SQLite engine hooks)
     errors,
+    logs,
     security,
 )
 from network.config import ROOT, from_environment
@@ -26,7 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(app.config.get("LOG_FORMAT", "json"))
 
     app.jinja_loader = ChoiceLoader([
         app.jinja_loader,
@@ -43,8 +43,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    logs.say_rate_limit_storage(app)
     _init_login(app)
 
+    logs.install(app)  # first, so every request has its id before other hooks log
     security.install(app)
     errors.install(app)
     _register_blueprints(app)

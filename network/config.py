@@ -52,4 +52,5 @@ def from_environment(instance: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "5 per minute"),
+        "LOG_FORMAT": "text" if env.get("LOG_FORMAT", "json").lower() == "text" else "json",
     }
