@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         auth,
+        brokering,
         case_studies,
         clusters,
         evaluations,
@@ -90,6 +91,6 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (main, auth, clusters, schools, evaluations, toolkit, overview, records,
-                   case_studies, lesson_studies, search, inbox, matching, admin, api):
+                   case_studies, lesson_studies, search, inbox, matching, brokering, admin, api):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

@@ -15,10 +15,12 @@ from models import (
     InboxMessage,
     Invitation,
     JoinRequest,
+    Partnership,
     Record,
     School,
     SchoolProfile,
     SelfEvaluation,
+    SupportRequest,
     User,
 )
 from network.extensions import db
@@ -80,7 +82,6 @@ RULES: dict[tuple[type, str], Rule] = {
     (School, "edit_profile"): lambda a, s: _leads(a, s.id),
     (School, "see_needs"): lambda a, s: _same_cluster(a, s.cluster_id),
     (School, "evaluate"): lambda a, s: _leads(a, s.id),
-    (School, "find_partners"): lambda a, s: _leads(a, s.id),
     (School, "read_evaluations"): lambda a, s: _in_school(a, s.id)
     or _coordinates(a, s.cluster_id),
     (SelfEvaluation, "view"): lambda a, e: _in_school(a, e.school_id)
@@ -126,6 +127,54 @@ RULES.update({
 })
 
 
+def _brokers(actor: User, request: SupportRequest) -> bool:
+    """The LLE a request names, or, when it names none, its cluster's coordinators."""
+    if request.broker_id is not None:
+        return actor.id == request.broker_id and actor.is_lle
+    return _coordinates(actor, request.cluster_id)
+
+
+def _asked_by(actor: User, school: School) -> bool:
+    """Whether the school has an open request for support addressed to the actor."""
+    return any(_brokers(actor, r) for r in db.session.scalars(select(SupportRequest).where(
+        SupportRequest.school_id == school.id, SupportRequest.status != "withdrawn")))
+
+
+def _party(actor: User, p: Partnership) -> bool:
+    """The broker, either school's leaders, or either school's cluster coordinators."""
+    return (actor.id == p.broker_id or _leads(actor, p.supported_school_id)
+            or _leads(actor, p.supporting_school_id)
+            or _coordinates(actor, _school_cluster(p.supported_school_id))
+            or _coordinates(actor, _school_cluster(p.supporting_school_id)))
+
+
+def _decides(actor: User, p: Partnership) -> bool:
+    """A headteacher of either school whose school has not decided yet."""
+    for side in ("supported", "supporting"):
+        if _heads(actor, getattr(p, f"{side}_school_id")):
+            return p.status == "proposed" and getattr(p, f"{side}_decision") is None
+    return False
+
+
+RULES.update({
+    (School, "ask_support"): lambda a, s: _leads(a, s.id),
+    (School, "find_partners"): lambda a, s: _leads(a, s.id) or _asked_by(a, s),
+    (SupportRequest, "view"): lambda a, r: _leads(a, r.school_id) or _brokers(a, r),
+    (SupportRequest, "propose"): lambda a, r: _brokers(a, r) and r.status != "withdrawn",
+    (SupportRequest, "withdraw"): lambda a, r: _leads(a, r.school_id) and r.status == "open",
+    (Partnership, "view"): _party,
+    (Partnership, "decide"): _decides,
+    (Partnership, "track"): lambda a, p: p.status == "active" and (
+        a.id == p.broker_id or _leads(a, p.supported_school_id)
+        or _leads(a, p.supporting_school_id)),
+    (Partnership, "review"): lambda a, p: p.status == "active" and (
+        a.id == p.broker_id or _heads(a, p.supported_school_id)
+        or _heads(a, p.supporting_school_id)),
+    (Partnership, "write_case_study"): lambda a, p: p.status == "closed"
+    and _leads(a, p.supported_school_id),
+})
+
+
 def _school_cluster(school_id: int) -> int | None:
     school = db.session.get(School, school_id)
     return school.cluster_id if school else None
@@ -156,17 +205,24 @@ def can_view(actor: User | None, obj: object) -> bool:
 def get_visible_or_404(actor: User, model: type, ident) -> object:
     """Load one record by id for `actor`, or answer 404 when it is missing or not theirs."""
     obj = db.session.get(model, ident) if ident is not None else None
-    if obj is None or not can_view(actor, obj):
+    if obj is None:
+        abort(404)
+    if not can_view(actor, obj):
+        from network import audit
+
+        audit.refused(actor, "view", obj, 404)
         abort(404)
     return obj
 
 
 def require(actor: User, action: str, obj: object) -> None:
     """Stop the request unless `actor` may do `action`: 404 if they cannot even see it."""
-    if not can_view(actor, obj):
-        abort(404)
-    if not can(actor, action, obj):
-        abort(403)
+    if not can_view(actor, obj) or not can(actor, action, obj):
+        from network import audit
+
+        status = 404 if not can_view(actor, obj) else 403
+        audit.refused(actor, action, obj, status)
+        abort(status)
 
 
 def require_site_admin(actor: User) -> None:

@@ -19,7 +19,7 @@ from network.services import accounts
 def install(app: Flask) -> None:
     """Add the project's commands to `flask`."""
     for command in (init_db, import_register, seed_demo, create_user, create_token, backup,
-                    reindex, check_index):
+                    reindex, check_index, send_notifications):
         app.cli.add_command(command)
 
 
@@ -174,3 +174,16 @@ def check_index(repair: bool):
         click.echo(f"Repaired: added {added}, removed {removed}.")
     elif missing or extra:
         raise SystemExit(1)
+
+
+@click.command("send-notifications")
+@click.option("--base-url", default=lambda: os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+              help="The address people use, for links in notices and emails.")
+def send_notifications(base_url: str):
+    """Daily: notices for milestones falling due, then the email digests people asked for."""
+    from network.services import digests
+
+    with current_app.test_request_context(base_url=base_url):
+        reminded = digests.remind_due_milestones()
+        sent = digests.send_digests()
+    click.echo(f"{reminded} milestones reminded, {sent} digests sent.")

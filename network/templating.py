@@ -20,6 +20,10 @@ def _menu() -> list[dict]:
     if current_user.school_id:
         items.append({"text": "Case studies", "href": url_for("case_studies.index")})
         items.append({"text": "Lesson studies", "href": url_for("lesson_studies.index")})
+    if current_user.school_id or current_user.is_lle:
+        items.append({"text": "Partnerships", "href": url_for("brokering.partnerships")})
+    if current_user.is_lle or current_user.is_coordinator:
+        items.append({"text": "Brokering", "href": url_for("brokering.requests")})
     items.append({"text": "Search", "href": url_for("search.index")})
     items.append({"text": "Inbox", "href": url_for("inbox.index")})
     if current_user.is_site_admin:

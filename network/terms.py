@@ -35,3 +35,9 @@ def recent_terms(count: int = 6, today: date | None = None) -> list[tuple[int, s
     year, term = current_term(today)
     n = order(year, term)
     return [(k // 3, TERMS[k % 3]) for k in range(n, n - count, -1)]
+
+
+def term_end(year: int, term: str) -> date:
+    """The last day a term's milestones fall due: 19 December, 31 March or 20 July."""
+    return {"autumn": date(year, 12, 19), "spring": date(year + 1, 3, 31),
+            "summer": date(year + 1, 7, 20)}[term]

@@ -257,6 +257,31 @@ def _records(cluster, people):
     return record, contact
 
 
+def _brokering(cluster, people):
+    """A support request to the coordinators and an active partnership between the
+    cluster's two schools, with a milestone."""
+    from datetime import UTC, date, datetime
+
+    from models import Milestone, Partnership, SupportRequest
+
+    supported, supporting = cluster.schools[1], cluster.schools[0]
+    asked = SupportRequest(school_id=supported.id, cluster_id=cluster.id,
+                           requester_id=people["headteacher"].id, standards=["CE2.A"],
+                           barriers=[], hopes="Help with tracking.")
+    db.session.add(asked)
+    db.session.flush()
+    partnership = Partnership(
+        request_id=asked.id, broker_id=people["coordinator"].id,
+        supported_school_id=supported.id, supporting_school_id=supporting.id,
+        focus_standards=["CE2.A"], focus_barriers=[], activities="Paired visits.",
+        status="active", supported_decision="accepted", supporting_decision="accepted",
+        started_at=datetime.now(UTC))
+    partnership.milestones.append(Milestone(title="First visit", due_on=date.today()))
+    db.session.add(partnership)
+    db.session.commit()
+    return asked, partnership, partnership.milestones[0]
+
+
 @pytest.fixture
 def two_clusters(app, make_cluster, make_user, free_urns, make_evaluation):
     """Clusters A and B, each with two schools, a person in every role, an invitation,
@@ -277,10 +302,13 @@ def two_clusters(app, make_cluster, make_user, free_urns, make_evaluation):
             InboxMessage.user_id == people["member"].id))
         evaluation = make_evaluation(cluster.schools[1], ratings=2)
         record, contact = _records(cluster, people)
+        support, partnership, milestone = _brokering(cluster, people)
         world[label] = SimpleNamespace(cluster=cluster, school=cluster.schools[1],
                                        people=people, join_request=join, invitation=invitation,
                                        token=token, message=message, outsider=outsider,
-                                       evaluation=evaluation, record=record, contact=contact)
+                                       evaluation=evaluation, record=record, contact=contact,
+                                       support=support, partnership=partnership,
+                                       milestone=milestone)
     return SimpleNamespace(**world)
 
 

@@ -40,6 +40,9 @@ def _values(world, rule, own_cluster: bool) -> dict:
         "record_id": side.record.id,
         "number": 1,  # a version number, within B's record
         "contact_id": side.contact.id,
+        "support_id": side.support.id,
+        "partnership_id": side.partnership.id,
+        "milestone_id": side.milestone.id,
     }
     unknown = set(rule.arguments) - set(known)
     assert not unknown, f"teach test_tenancy.py the parameter(s) {unknown} of {rule.rule}"
@@ -56,7 +59,8 @@ def test_every_route_is_known(app):
         view = _view(app, rule)
         assert rule.endpoint.split(".")[0] in {
             "main", "auth", "clusters", "schools", "evaluations", "overview", "records",
-            "case_studies", "lesson_studies", "search", "inbox", "admin", "api", "matching"} or \
+            "case_studies", "lesson_studies", "search", "inbox", "admin", "api", "matching",
+            "brokering"} or \
             getattr(view, "is_public", False), rule.rule
 
 

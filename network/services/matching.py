@@ -9,6 +9,7 @@ Records are not read here at all, so no anonymised author can leak through a mat
 
 from dataclasses import dataclass, field
 
+from flask import abort
 from sqlalchemy import or_, select
 
 from models import (
@@ -26,7 +27,7 @@ from models import (
     User,
 )
 from network import matching
-from network.access import get_visible_or_404, require
+from network.access import can, get_visible_or_404
 from network.anonymity import context_bands
 from network.extensions import db
 from network.services.evaluations import latest
@@ -46,10 +47,13 @@ class Found:
 
 
 def allowed_school(actor: User, school_id: int) -> School:
-    """The school, for its headteacher and senior leaders: 404 outside its cluster, else 403."""
-    school = get_visible_or_404(actor, School, school_id)
-    require(actor, "find_partners", school)
-    return school
+    """The school, for its headteacher and senior leaders and for brokers it asked for
+    support: 404 to anyone else outside its cluster, 403 inside it."""
+    school = db.session.get(School, school_id)
+    if school is not None and can(actor, "find_partners", school):
+        return school
+    get_visible_or_404(actor, School, school_id)
+    abort(403)
 
 
 def matches_for(actor: User, school_id: int, limit: int = 10,

@@ -1,9 +1,10 @@
 """The in-app inbox."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from network.services import clusters, inbox
+from network.forms.brokering import DigestForm
+from network.services import clusters, digests, inbox
 from network.views import page_number
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -24,3 +25,14 @@ def index():
 def show(message_id: int):
     """One notice; opening it marks it read."""
     return render_template("inbox/show.html", message=inbox.open_message(current_user, message_id))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    """Choose how often unread notices are emailed: never, daily or weekly."""
+    form = DigestForm(data={"digest": current_user.digest})
+    if form.validate_on_submit():
+        digests.choose(current_user, form.digest.data)
+        flash("Your email digest setting is saved.", "success")
+        return redirect(url_for("inbox.index"))
+    return render_template("inbox/settings.html", form=form)

@@ -3,7 +3,8 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from network.services import evaluations
+from network.access import can
+from network.services import evaluations, published_work
 from network.services import matching as service
 
 bp = Blueprint("matching", __name__, url_prefix="/schools")
@@ -21,4 +22,6 @@ def partners(school_id: int):
                if v in (standards if k == "standard" else choices[k])}
     found = service.matches_for(current_user, school.id, 10, filters)
     return render_template("matching/partners.html", school=school, found=found,
-                           filters=filters, choices=choices, standards=standards)
+                           filters=filters, choices=choices, standards=standards,
+                           work=published_work.on_barriers(current_user, school),
+                           ask=can(current_user, "ask_support", school))

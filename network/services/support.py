@@ -1,0 +1,126 @@
+"""Support requests: a school's leaders ask their cluster's coordinators, or one Local Leader
+of Education, for help with named standards and barriers; brokers see what they were asked."""
+
+from flask import url_for
+from sqlalchemy import or_, select
+
+from models import Barrier, School, Standard, SupportRequest, User
+from network import audit
+from network.access import can, get_visible_or_404, require
+from network.extensions import db
+from network.services import inbox
+from network.services.clusters import coordinators
+from network.services.evaluations import latest
+
+COORDINATORS = "coordinators"
+
+
+class SupportError(ValueError):
+    """A request that cannot be made as asked; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def brokers() -> list[User]:
+    """Every active Local Leader of Education on the platform, by name."""
+    return list(db.session.scalars(select(User).where(
+        User.is_lle.is_(True), User.is_active.is_(True)).order_by(User.name, User.id)))
+
+
+def school_for_asking(actor: User, school_id: int) -> School:
+    """The school, for its headteacher and senior leaders (404 elsewhere, 403 in-cluster)."""
+    school = get_visible_or_404(actor, School, school_id)
+    require(actor, "ask_support", school)
+    return school
+
+
+def known_codes(values: list[str], model, field: str, what: str) -> list[str]:
+    """The codes without repeats, or SupportError if any is not in the toolkit."""
+    values = list(dict.fromkeys(values or []))
+    key = model.id if model is Standard else model.slug
+    found = set(db.session.scalars(select(key).where(key.in_(values)))) if values else set()
+    if set(values) - found:
+        raise SupportError(f"Choose {what} from the list", field)
+    return values
+
+
+def ask(actor: User, school_id: int, broker: str, standards: list[str], barriers: list[str],
+        hopes: str) -> SupportRequest:
+    """Ask for support; the broker (or every coordinator of the cluster) hears in the inbox."""
+    school = school_for_asking(actor, school_id)
+    standards = known_codes(standards, Standard, "standards", "standards")
+    barriers = known_codes(barriers, Barrier, "barriers", "barriers")
+    if not standards and not barriers:
+        raise SupportError("Choose at least one standard or barrier you want support with",
+                           "standards")
+    broker_id = None
+    if broker != COORDINATORS:
+        chosen = next((b for b in brokers() if str(b.id) == broker), None)
+        if chosen is None:
+            raise SupportError("Choose who to ask from the list", "broker")
+        broker_id = chosen.id
+    request = SupportRequest(school_id=school.id, cluster_id=school.cluster_id,
+                             requester_id=actor.id, broker_id=broker_id, standards=standards,
+                             barriers=barriers, hopes=hopes.strip())
+    db.session.add(request)
+    db.session.flush()
+    link = url_for("brokering.support_request", support_id=request.id)
+    for person in recipients(request):
+        inbox.notify(person, f"{school.name} asks for support",
+                     "Their needs and candidate partners are on the request page.", link)
+    audit.record(actor, "support requested", f"support_request:{request.id}",
+                 f"to {'coordinators' if broker_id is None else f'user:{broker_id}'}")
+    db.session.commit()
+    return request
+
+
+def recipients(request: SupportRequest) -> list[User]:
+    """Who brokers a request: its LLE, or the coordinators of the school's cluster."""
+    if request.broker_id is not None:
+        return [db.session.get(User, request.broker_id)]
+    return coordinators(request.school.cluster)
+
+
+def get(actor: User, request_id: int) -> SupportRequest:
+    """A request the actor may see (its school's leaders, its brokers), else 404."""
+    return get_visible_or_404(actor, SupportRequest, request_id)
+
+
+def for_school(actor: User, school: School) -> list[SupportRequest]:
+    """The school's requests, newest first, for its leaders."""
+    return [r for r in db.session.scalars(select(SupportRequest).where(
+        SupportRequest.school_id == school.id).order_by(SupportRequest.id.desc()))
+        if can(actor, "view", r)]
+
+
+def for_broker(actor: User) -> list[SupportRequest]:
+    """Requests addressed to the actor as an LLE, or to their cluster's coordinators."""
+    asked = [SupportRequest.broker_id == actor.id]
+    if actor.is_coordinator and actor.cluster_id:
+        asked.append((SupportRequest.broker_id.is_(None))
+                     & (SupportRequest.cluster_id == actor.cluster_id))
+    rows = db.session.scalars(select(SupportRequest).where(or_(*asked)).order_by(
+        SupportRequest.status, SupportRequest.id.desc()))
+    return [r for r in rows if can(actor, "propose", r) or can(actor, "view", r)]
+
+
+def withdraw(actor: User, request_id: int) -> SupportRequest:
+    """The school no longer wants support through this request."""
+    request = get(actor, request_id)
+    require(actor, "withdraw", request)
+    request.status = "withdrawn"
+    audit.record(actor, "support request withdrawn", f"support_request:{request.id}")
+    db.session.commit()
+    return request
+
+
+def needs(request: SupportRequest) -> tuple[dict[str, int], str | None]:
+    """The school's 3s and 4s from its latest final self-evaluation (the broker was asked, so
+    may read them), and that evaluation's term."""
+    final = latest(request.school_id, final=True)
+    if final is None:
+        return {}, None
+    return ({sid: r.rating for sid, r in sorted(final.ratings.items())
+             if (r.rating or 0) >= 3}, final.label)
