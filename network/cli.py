@@ -89,11 +89,12 @@ def seed_demo(schools: int, seed: int, password: str, as_json: bool):
 
 def demo_hooks():
     """The function later features use to add their records to each demo cluster."""
-    from network import demo_records, demo_toolkit
+    from network import demo_brokering, demo_records, demo_toolkit
 
     def hook(cluster, schools, users, rng, out):
         demo_toolkit.add_school_records(cluster, schools, users, rng, out)
         demo_records.add_cluster_records(cluster, schools, users, rng, out)
+        demo_brokering.add_cluster_brokering(cluster, schools, users, rng, out)
 
     return hook
 

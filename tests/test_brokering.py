@@ -1,6 +1,7 @@
 """Brokering from a request for support to the impact review, through the web pages as the
 people involved use them; the state machine's refusals; and what matching never reveals."""
 
+import html
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -17,19 +18,25 @@ from models import (
 )
 from network.extensions import db
 from network.services import accounts
-from tests.test_matching import _entries, _school, network  # noqa: F401  (the planted network)
+from tests.test_matching import _entries, _school, network  # noqa: F401 - planted network
 
 
 @pytest.fixture
-def brokers(network, make_user):
-    """An LLE in a third cluster and one who was not asked."""
+def brokers(request, make_user):
+    """The planted network, with an LLE in a third cluster and one who was not asked."""
+    net = request.getfixturevalue("network")
     elsewhere = Cluster(name="Hillside Trust", region="North West", description="x")
     db.session.add(elsewhere)
     school = _school(elsewhere, _entries("Primary", 1)[0], visibility="cluster")
     db.session.commit()
-    network.lle = make_user(school, "senior_leader", lle=True, name="Lee Broker")
-    network.other_lle = make_user(school, "member", lle=True, name="Olu Other")
-    return network
+    net.lle = make_user(school, "senior_leader", lle=True, name="Lee Broker")
+    net.other_lle = make_user(school, "member", lle=True, name="Olu Other")
+    return net
+
+
+def _page(response) -> str:
+    """The page's HTML with entities decoded, to find names such as "St Mary's"."""
+    return html.unescape(response.get_data(as_text=True))
 
 
 def _inbox(user) -> list[str]:
@@ -58,7 +65,7 @@ def _proposed(app, login, net):
     response = lle.post(f"/support-requests/{asked.id}/propose", data={
         "supporting_school_id": str(net.right.id), "standards": ["CE2.A", "CE2.D"],
         "barriers": ["tracking-inconsistent"], "activities": "Termly paired visits."})
-    assert response.status_code == 302, response.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")[:300]
+    assert response.status_code == 302, _page(response)[:300]
     return head, lle, db.session.scalar(select(Partnership))
 
 
@@ -67,9 +74,9 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     net = brokers
     head, lle, partnership = _proposed(app, login, net)
     assert any("asks for support" in s for s in _inbox(net.lle))
-    broker_page = lle.get("/brokering").get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    broker_page = _page(lle.get("/brokering"))
     assert net.seeker.name in broker_page
-    request_page = lle.get(f"/support-requests/{partnership.request_id}").get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    request_page = _page(lle.get(f"/support-requests/{partnership.request_id}"))
     assert "CE2.A rated 4" in request_page
     assert request_page.index(net.right.name) < request_page.index(net.other_phase.name)
     assert "Strong in CE2.A and CE2.D, where you rate 4 and 3" in request_page
@@ -88,14 +95,14 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     assert db.session.get(Partnership, partnership.id).status == "active"
     assert "The partnership is agreed and active" in _inbox(net.lle)
 
-    term = lle.get(url).get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&").split('name="term"')[1]
+    term = _page(lle.get(url)).split('name="term"')[1]
     first_term = term.split('value="')[1].split('"')[0]
     assert lle.post(f"{url}/milestones", data={"title": "Moderate two books together",
                                                "term": first_term}).status_code == 302
     milestone = db.session.scalar(select(Milestone))
     away.post(f"/milestones/{milestone.id}", data={
         f"m{milestone.id}-status": "done", f"m{milestone.id}-note": "Books moderated."})
-    page = head.get(url).get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    page = _page(head.get(url))
     assert "Books moderated." in page and net.right.name in page
 
     # The after-evaluation: finalised once the partnership started.
@@ -103,7 +110,7 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
                             year=2030, term="autumn")
     after.finalised_at = datetime.now(UTC) + timedelta(days=1)
     db.session.commit()
-    review = head.get(f"{url}/review").get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    review = _page(head.get(f"{url}/review"))
     assert "Better by 2" in review and "Better by 1" in review
     assert head.post(f"{url}/review", data={"summary": ""}).status_code == 200
     assert head.post(f"{url}/review", data={"summary": "Tracking is consistent now."}
@@ -141,7 +148,7 @@ def test_only_the_two_heads_decide_once_and_a_decline_is_final(no_csrf, app, log
     away = _as(app, login, net.away_head)
     refused = away.post(url, data={"decision": "decline", "reason": ""})
     assert refused.status_code == 400 and "Say why your school declines" in \
-        refused.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+        _page(refused)
     assert away.post(url, data={"decision": "decline", "reason": "No capacity this term."}
                      ).status_code == 302
     db.session.expire_all()
@@ -151,12 +158,12 @@ def test_only_the_two_heads_decide_once_and_a_decline_is_final(no_csrf, app, log
     assert lle.post(f"/partnerships/{partnership.id}/milestones",
                     data={"title": "x", "term": "2026-autumn"}).status_code == 403
     # The declined pairing is left out of matching, with its reason for the broker.
-    page = lle.get(f"/support-requests/{declined.request_id}").get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    page = _page(lle.get(f"/support-requests/{declined.request_id}"))
     assert f"{net.right.name}: a pairing proposed on" in page
     again = lle.post(f"/support-requests/{declined.request_id}/propose", data={
         "supporting_school_id": str(net.right.id), "standards": ["CE2.A"],
         "activities": "Try again."})
-    assert again.status_code == 200 and "cannot be proposed" in again.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    assert again.status_code == 200 and "cannot be proposed" in _page(again)
     assert db.session.scalar(select(func.count(Partnership.id))) == 1
 
 
@@ -175,9 +182,9 @@ def test_only_brokers_that_were_asked_propose(no_csrf, app, login, brokers):
     lle = _as(app, login, net.lle)
     hidden = lle.post(url, data={**data, "supporting_school_id": str(net.hidden.id)})
     assert hidden.status_code == 200 and "Choose a supporting school from the candidates" in \
-        hidden.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+        _page(hidden)
     twin = lle.post(url, data={**data, "supporting_school_id": str(net.same_head.id)})
-    assert "same headteacher" in twin.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    assert "same headteacher" in _page(twin)
     assert db.session.scalar(select(func.count(Partnership.id))) == 0
     assert head.post(f"/support-requests/{asked.id}/withdraw").status_code == 302
     assert lle.post(url, data=data).status_code == 403
@@ -187,13 +194,13 @@ def test_asking_keeps_what_was_typed_on_an_error(no_csrf, app, login, brokers):
     head = _as(app, login, brokers.head)
     response = head.post(f"/schools/{brokers.seeker.id}/support", data={
         "broker": "coordinators", "hopes": "Keep this sentence."})
-    body = response.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    body = _page(response)
     assert response.status_code == 200
     assert "govuk-error-summary" in body and "Keep this sentence." in body
     assert "Choose at least one standard or barrier" in body
     bad = head.post(f"/schools/{brokers.seeker.id}/support", data={
         "broker": "999999", "standards": ["CE2.A"], "hopes": "x"})
-    assert "Choose who to ask from the list" in bad.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    assert "Choose who to ask from the list" in _page(bad)
     member = _as(app, login, brokers.member)
     assert member.get(f"/schools/{brokers.seeker.id}/support").status_code == 403
     assert db.session.scalar(select(func.count(SupportRequest.id))) == 0
@@ -208,7 +215,7 @@ def test_coordinators_broker_requests_addressed_to_them(no_csrf, app, login, bro
     assert any("asks for support" in s for s in _inbox(coordinator))
     coord = _as(app, login, coordinator)
     asked = db.session.scalar(select(SupportRequest))
-    assert net.seeker.name in coord.get("/brokering").get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    assert net.seeker.name in _page(coord.get("/brokering"))
     assert coord.get(f"/support-requests/{asked.id}").status_code == 200
     assert net.seeker.name not in _as(app, login, net.lle).get("/brokering").get_data(
         as_text=True)
@@ -255,10 +262,10 @@ def test_matching_never_reveals_the_author_of_an_anonymised_record(no_csrf, app,
              client.get(f"/api/v1/schools/{net.seeker.urn}/matches?limit=50", headers=token)]
     for page in pages:
         assert page.status_code == 200
-        text = page.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+        text = _page(page)
         assert author.name not in text and author.urn not in text
         assert f"/schools/{author.id}\"" not in text
-    partners = pages[0].get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    partners = _page(pages[0])
     assert "Published work on your barriers" in partners
     listed = partners.split("Published work on your barriers")[1].split("</ul>")[0]
     assert "Tracking every pupil, every half term" in listed
@@ -269,9 +276,9 @@ def test_matching_never_reveals_the_author_of_an_anonymised_record(no_csrf, app,
 def test_partnered_schools_are_left_out_with_the_reason(no_csrf, app, login, brokers):
     net = brokers
     head, lle, partnership = _proposed(app, login, net)
-    body = head.get(f"/schools/{net.seeker.id}/partners").get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    body = _page(head.get(f"/schools/{net.seeker.id}/partners"))
     assert f">{net.right.name}</a>" not in body
-    found = lle.get(f"/support-requests/{partnership.request_id}").get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    found = _page(lle.get(f"/support-requests/{partnership.request_id}"))
     assert f"{net.right.name}: a partnership with this school is awaiting decisions" in found
 
 
@@ -315,3 +322,27 @@ def test_milestones_due_are_announced_once_and_digests_follow_each_choice(no_csr
     assert [m.recipient for m in mails] == [net.head.email]
     assert "Soon" in mails[0].body and "Daily digest" in mails[0].subject
     assert "Lee Broker" not in mails[0].body.split("\n", 1)[1]
+
+
+def test_demo_has_partnerships_at_every_stage_and_their_pages_open(app, runner, client, login):
+    """seed-demo: a proposal awaiting both heads, an active partnership with milestones and a
+    closed one with its impact review; the people involved open them."""
+    import json
+
+    result = runner.invoke(args=["seed-demo", "--schools", "24", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{"):])
+    stages = {p["status"] for c in summary["clusters"] for p in c["partnerships"]}
+    assert stages == {"proposed", "active", "closed"}
+    closed = db.session.scalar(select(Partnership).where(Partnership.status == "closed"))
+    assert closed.review["schools"]["supported"]["rows"]
+    assert closed.supported_school_id != closed.supporting_school_id
+    assert closed.broker.school_id not in (closed.supported_school_id,
+                                           closed.supporting_school_id)
+    head = db.session.scalar(select(type(closed.broker)).where(
+        type(closed.broker).school_id == closed.supported_school_id,
+        type(closed.broker).school_role == "headteacher"))
+    login(head, password="improve-together")
+    page = client.get(f"/partnerships/{closed.id}").get_data(as_text=True)
+    assert "Impact review" in page and "Start a draft case study" in page
+    assert client.get("/partnerships").status_code == 200
