@@ -7,6 +7,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from network import (
+    audit,
     database,  # noqa: F401  (installs the SQLite engine hooks)
     errors,
     logs,
@@ -48,6 +49,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     logs.install(app)  # first, so every request has its id before other hooks log
     security.install(app)
+    audit.install(app)
     errors.install(app)
     _register_blueprints(app)
 

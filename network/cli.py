@@ -19,7 +19,7 @@ from network.services import accounts
 def install(app: Flask) -> None:
     """Add the project's commands to `flask`."""
     for command in (init_db, import_register, seed_demo, create_user, create_token, backup,
-                    reindex, check_index, send_notifications):
+                    restore, reindex, check_index, send_notifications):
         app.cli.add_command(command)
 
 
@@ -129,21 +129,32 @@ def create_token(email: str):
 @click.command("backup")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 def backup(dest: Path):
-    """Write a consistent copy of the database to DEST (SQLite); PostgreSQL uses pg_dump."""
-    engine = db.engine
-    if engine.dialect.name != "sqlite":
-        raise click.ClickException(
-            "This database is PostgreSQL: back it up with pg_dump, for example "
-            "`pg_dump --format=custom --file=network.dump \"$DATABASE_URL\"`.")
-    if dest.exists():
-        raise click.ClickException(f"{dest} already exists; choose a new file.")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    raw = engine.raw_connection()  # VACUUM cannot run inside the transaction a Session opens
+    """Write a consistent copy of the database to DEST (SQLite: VACUUM INTO; PostgreSQL:
+    pg_dump --format=custom)."""
+    from network import backups
+
     try:
-        raw.driver_connection.execute("VACUUM INTO ?", (os.fspath(dest.resolve()),))
-    finally:
-        raw.close()
+        backups.backup(dest)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Backed up the database to {dest}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="This replaces everything in the database. Continue?")
+def restore(source: Path):
+    """Replace the database with the backup SOURCE (checked first); then run `reindex`."""
+    from network import backups
+
+    try:
+        kept = backups.restore(source)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the database from {source}.")
+    if kept:
+        click.echo(f"The database it replaced is kept at {kept}.")
+    click.echo("Now rebuild the search index: flask --app wsgi reindex")
 
 
 @click.command("reindex")

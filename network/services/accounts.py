@@ -99,7 +99,8 @@ def close_session(user: User) -> None:
     """End the browser session `user` was loaded for; its cookie is worthless afterwards."""
     if user.session_key:
         db.session.execute(delete(UserSession).where(UserSession.id == user.session_key))
-        db.session.commit()
+    audit.record(user, "signed out", f"user:{user.id}")
+    db.session.commit()
 
 
 def load_session_user(key: str) -> User | None:

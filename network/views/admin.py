@@ -3,7 +3,9 @@
 Site admins operate the platform for every cluster; to everyone else these pages do not exist.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from network.forms.admin import DesignationsForm
@@ -57,8 +59,21 @@ def outbox():
 @bp.get("/audit")
 @cross_cluster
 def audit_log():
-    """The audit log, newest first."""
+    """The audit log, newest first, narrowed by action, the actor's email and dates."""
     page = page_number()
-    return render_template("admin/audit.html", events=admin.audit_events(current_user, page),
-                           page=page)
+    only = admin.AuditFilter(action=request.args.get("action", "")[:60],
+                             email=request.args.get("email", "")[:254],
+                             since=_day("since"), until=_day("until"))
+    events, more = admin.audit_events(current_user, page, only)
+    return render_template("admin/audit.html", events=events, more=more, page=page, only=only,
+                           actions=admin.audit_actions(current_user))
+
+
+def _day(name: str) -> date | None:
+    """A yyyy-mm-dd query argument as a date (None if empty); anything else is a 400."""
+    raw = request.args.get(name, "").strip()
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        abort(400, description="Enter dates as year-month-day, for example 2026-01-31.")
 
