@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import Flask, g, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import current_user
 
 from network import drafts
@@ -27,12 +27,27 @@ def _endpoint_is_public(app: Flask) -> bool:
     return request.endpoint == "static" or bool(getattr(view, "is_public", False))
 
 
+MAX_ID = 2**31 - 1  # the largest id a database row can have (PostgreSQL's integer)
+
+
+def _refuse_impossible(app: Flask) -> None:
+    """404 for an id no row can have (SQLite cannot even compare it); 413 for a urlencoded
+    form of more fields than MAX_FORM_PARTS (werkzeug limits only multipart forms)."""
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        abort(404)
+    limit = app.config.get("MAX_FORM_PARTS")
+    if limit and request.mimetype == "application/x-www-form-urlencoded" and \
+            sum(1 for _ in request.form.items(multi=True)) > limit:
+        abort(413)
+
+
 def install(app: Flask) -> None:
     """Require sign-in for every non-public view and add security headers to every answer."""
 
     @app.before_request
     def _nonce_and_login():
         g.csp_nonce = secrets.token_urlsafe(16)
+        _refuse_impossible(app)
         if _endpoint_is_public(app) or request.blueprint == "api":
             return None
         if not current_user.is_authenticated:

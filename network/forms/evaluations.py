@@ -155,6 +155,11 @@ class StartForm(FlaskForm):
                              for year, term in terms.recent_terms(6)
                              if (year, term) not in set(taken)]
 
+    def validate_term(self, field):
+        """Only the terms the form offers (or one already started, which the service names)."""
+        if field.data not in {f"{year}-{term}" for year, term in terms.recent_terms(6)}:
+            raise ValidationError("Choose a term from the list")
+
     def parsed(self) -> tuple[int, str]:
         """(year, term) from a value like 2026-autumn; ValueError if malformed."""
         year, _, term = (self.term.data or "").partition("-")

@@ -7,6 +7,7 @@ from models import Barrier, CoreElement, PriorityGroup, Record, SavedSearch, Sch
 from network import indexing
 from network.access import can, can_see_profile
 from network.extensions import db
+from network.forms import not_allowed
 from network.services import inbox
 from network.services.profiles import profile_of
 
@@ -46,8 +47,13 @@ def parse(args, values: dict | None = None) -> search.Query | None:
             raise SearchError(f"{unknown[0]!r} is not a {name} you can filter by.")
         chosen[name] = picked or None
     raw_page = args.get("page", "1")
-    if not raw_page.isdigit() or len(raw_page) > 6 or not 1 <= int(raw_page) <= 1000:
+    if not (raw_page.isascii() and raw_page.isdigit()) or len(raw_page) > 6 \
+            or not 1 <= int(raw_page) <= 1000:
         raise SearchError("Page must be a whole number from 1 to 1000.")
+    if any(not_allowed(ch) for ch in args.get("q", "")):
+        raise SearchError("The search contains characters that are not allowed.")
+    if len(args.get("q", "")) > search.MAX_QUERY_CHARS:
+        raise SearchError(f"Search for at most {search.MAX_QUERY_CHARS} characters.")
     sort = args.get("sort", "relevance")
     if sort not in ("relevance", "date"):
         raise SearchError("Sort by relevance or date.")
@@ -89,7 +95,13 @@ def more_like_this(actor: User, record: Record, limit: int = 5) -> list:
 
 
 def save(actor: User, name: str, params: dict) -> SavedSearch:
-    """Keep a search so newly published work that matches it reaches the actor's inbox."""
+    """Keep a search so newly published work that matches it reaches the actor's inbox;
+    SearchError for a name or a search the search page itself would refuse."""
+    from werkzeug.datastructures import MultiDict
+
+    if any(not_allowed(ch) for ch in name):
+        raise SearchError("The name contains characters that are not allowed.")
+    parse(MultiDict([(k, v) for k, values in params.items() for v in values]))
     saved = SavedSearch(user_id=actor.id, name=name.strip()[:120] or "My search", params=params)
     db.session.add(saved)
     db.session.commit()

@@ -8,7 +8,7 @@ MAX_PAGE = 10_000
 def page_number() -> int:
     """The `page` query argument, 1 by default; anything not a sensible page number is a 400."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6 or not 1 <= int(raw) <= MAX_PAGE:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or not 1 <= int(raw) <= MAX_PAGE:
         abort(400, description="Page must be a whole number from 1 to 10000.")
     return int(raw)
 

@@ -1,6 +1,6 @@
 """The search page and saved searches."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from network.forms.records import ActionForm
@@ -35,9 +35,12 @@ def index():
 def save():
     """Save the current search; matching new publications will reach the inbox."""
     if ActionForm().validate_on_submit():
-        search.save(current_user, request.form.get("name", ""),
-                    {k: v for k, v in request.form.lists() if k in ("q", "sort",
-                                                                    *search.FACETS)})
+        try:
+            search.save(current_user, request.form.get("name", ""),
+                        {k: v for k, v in request.form.lists() if k in ("q", "sort",
+                                                                        *search.FACETS)})
+        except search.SearchError as error:
+            abort(400, description=str(error))
         flash("Search saved. New matching work will appear in your inbox.", "success")
     return redirect(url_for("search.index", **{k: request.form.getlist(k)
                                                for k in ("q", "sort", *search.FACETS)}))
