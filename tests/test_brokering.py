@@ -147,8 +147,8 @@ def test_only_the_two_heads_decide_once_and_a_decline_is_final(no_csrf, app, log
     assert head.post(url, data={"decision": "accept"}).status_code == 403
     away = _as(app, login, net.away_head)
     refused = away.post(url, data={"decision": "decline", "reason": ""})
-    assert refused.status_code == 400 and "Say why your school declines" in \
-        _page(refused)
+    assert refused.status_code == 400 and "Say why your school declines" in _page(refused)
+    assert "govuk-error-summary" in _page(refused)
     assert away.post(url, data={"decision": "decline", "reason": "No capacity this term."}
                      ).status_code == 302
     db.session.expire_all()

@@ -239,8 +239,8 @@ def search_api():
 @bp.get("/schools/<urn>/matches")
 @token_required
 def school_matches(urn: str):
-    """Partner schools for the school's own headteacher and senior leaders (404 otherwise);
-    `limit` from 1 to 50 (400 otherwise)."""
+    """Partner schools for the school's own headteacher and senior leaders and the brokers
+    it asked for support (404 otherwise); `limit` from 1 to 50 (400 otherwise)."""
     from network.services import matching
 
     user = g.api_user

@@ -115,9 +115,12 @@ def _int(value) -> int:
 
 @bp.get("/brokering")
 def requests():
-    """For LLEs and coordinators: the requests they were asked to broker."""
-    return render_template("brokering/requests.html",
-                           asked=support.for_broker(current_user))
+    """For LLEs and coordinators: the requests they were asked to broker, each with the
+    school's named standards and its three best candidates."""
+    asked = support.for_broker(current_user)
+    top = {r.id: matcher.ranked(r.school, 3, {}).matches for r in asked
+           if r.status != "withdrawn"}
+    return render_template("brokering/requests.html", asked=asked, top=top)
 
 
 @bp.get("/partnerships")
@@ -136,16 +139,16 @@ def _partnership_page(partnership, progress=None, **forms):
              for m in partnership.milestones}
     if progress is not None:
         notes[progress[0]] = progress[1]
-    failed = any(f.errors for f in [*forms.values(), *notes.values()])
+    failed = next((f for f in [*forms.values(), *notes.values()] if f.errors), None)
     return render_template(
-        "brokering/partnership.html", p=partnership, forms=forms, notes=notes,
+        "brokering/partnership.html", p=partnership, forms=forms, notes=notes, form=failed,
         side=service.side_of(current_user, partnership), status_choices=STATUS_CHOICES,
         decide=can(current_user, "decide", partnership),
         track=can(current_user, "track", partnership),
         review=can(current_user, "review", partnership),
         write=can(current_user, "write_case_study", partnership),
         impact=partnership.review["schools"] if partnership.review else None,
-        button=ActionButton()), 400 if failed else 200
+        button=ActionButton()), 400 if failed is not None else 200
 
 
 @bp.get("/partnerships/<int:partnership_id>")
