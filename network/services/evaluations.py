@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
     TERMS,
@@ -134,7 +135,12 @@ def save_element(actor: User, evaluation_id: int, code: str, version: int,
                                        who=a["who"].strip(), by_when=a["by_when"])
                           for n, a in enumerate(values["actions"]) if a["what"].strip()]
     evaluation.updated_at, evaluation.updated_by_id = datetime.now(UTC), actor.id
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:  # someone saved between our check and our write (PostgreSQL)
+        db.session.rollback()
+        evaluation = db.session.get(SelfEvaluation, evaluation_id)
+        raise Conflict(snapshot(evaluation, ids), evaluation.version) from None
     return evaluation
 
 

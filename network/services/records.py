@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from flask import abort, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
     AnonymityOverride,
@@ -100,9 +101,14 @@ def update(actor: User, record_id: int, version: int, data: dict) -> Record:
     require(actor, "edit", record)
     if version != record.version:
         raise Conflict(snapshot(record), record.version)
-    record.status = "draft"
-    _apply(record, actor, data, "Edited")
-    db.session.commit()
+    try:
+        record.status = "draft"
+        _apply(record, actor, data, "Edited")
+        db.session.commit()
+    except StaleDataError:  # someone saved between our check and our write (PostgreSQL)
+        db.session.rollback()
+        record = db.session.get(Record, record_id)
+        raise Conflict(snapshot(record), record.version) from None
     return record
 
 
