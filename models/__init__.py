@@ -11,6 +11,7 @@ from models.brokering import (
 )
 from models.clusters import Cluster, Invitation, JoinRequest
 from models.evaluations import TERMS, Rating, RatingAction, SelfEvaluation
+from models.form_submissions import FormSubmission
 from models.messages import InboxMessage, OutboxMail
 from models.profiles import GroupMembership, OfferOptIn, SchoolBarrier, SchoolProfile
 from models.records import (
@@ -61,6 +62,7 @@ __all__ = [
     "Standard",
     "ApiToken",
     "AuditEvent",
+    "FormSubmission",
     "Base",
     "Cluster",
     "InboxMessage",

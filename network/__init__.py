@@ -11,6 +11,7 @@ from network import (
     database,  # noqa: F401  (installs the SQLite engine hooks)
     errors,
     logs,
+    once,
     security,
 )
 from network.config import ROOT, from_environment
@@ -50,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logs.install(app)  # first, so every request has its id before other hooks log
     security.install(app)
     audit.install(app)
+    once.install(app)
     errors.install(app)
     _register_blueprints(app)
 

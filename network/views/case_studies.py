@@ -7,7 +7,7 @@ the records blueprint; saving here redirects there.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from network import drafts
+from network import drafts, once
 from network.access import can
 from network.forms.case_studies import (
     ACTION_SLOTS,
@@ -64,7 +64,11 @@ def new():
         else CaseStudyForm(data={"audience": "cluster"})
     barrier_titles, elements = _prepare(form, current_user.school_id, current_user.id)
     if form.validate_on_submit():
+        again = once.repeated(url_for("case_studies.index"))
+        if again:
+            return again
         record = records.create(current_user, KIND, form.record_data())
+        once.done(url_for("records.show", record_id=record.id))
         flash("Your case study has been saved as a draft.", "success")
         return redirect(url_for("records.show", record_id=record.id))
     return _page(form, None, barrier_titles, elements, restored=restored is not None)

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from network import once
 from network.access import can
 from network.forms.clusters import (
     AcceptMemberInvitationForm,
@@ -36,11 +37,17 @@ def _school_finder(form) -> tuple[str, list, bool]:
 def register_cluster():
     """Register a new cluster, claiming your school by URN or by finding it by name."""
     if current_user.school_id is not None:
+        again = once.repeated(url_for("main.home")) if request.method == "POST" else None
+        if again:  # the same registration sent twice: show the cluster it registered
+            return again
         flash("You already belong to a cluster.", "info")
         return redirect(url_for("main.home"))
     form = RegisterClusterForm()
     query, matches, searching = _school_finder(form)
     if not searching and form.validate_on_submit():
+        again = once.repeated(url_for("main.home"))
+        if again:
+            return again
         try:
             cluster = clusters.register_cluster(current_user, form.name.data,
                                                 form.description.data or "", form.region.data,
@@ -48,6 +55,7 @@ def register_cluster():
         except clusters.ClusterError as error:
             attach_error(form, error)
         else:
+            once.done(url_for("clusters.show", cluster_id=cluster.id))
             flash(f"{cluster.name} is registered. Invite the other schools next.", "success")
             return redirect(url_for("clusters.show", cluster_id=cluster.id))
     return render_template("clusters/register.html", form=form, query=query, matches=matches,
@@ -69,12 +77,16 @@ def join(cluster_id: int):
     form = JoinRequestForm()
     query, matches, searching = _school_finder(form)
     if not searching and form.validate_on_submit():
+        again = once.repeated(url_for("main.home"))
+        if again:
+            return again
         try:
             clusters.request_to_join(current_user, cluster.id, form.urn.data,
                                      form.message.data or "")
         except clusters.ClusterError as error:
             attach_error(form, error)
         else:
+            once.done(url_for("main.home"))
             flash("Your request has been sent. You will hear in your inbox.", "success")
             return redirect(url_for("main.home"))
     return render_template("clusters/join.html", cluster=cluster, form=form, query=query,
@@ -156,9 +168,14 @@ def invitations(cluster_id: int):
     form = _invitation_form(cluster)
     link = None
     if form.validate_on_submit():
+        here = url_for("clusters.invitations", cluster_id=cluster.id)
+        again = once.repeated(here)
+        if again:
+            return again
         school_id = None if form.school_id.data == "new" else int(form.school_id.data)
         _, token = clusters.create_invitation(current_user, cluster.id, school_id,
                                               form.role.data, form.note.data or "")
+        once.done(here)  # a repeat lists the invitation; its link was shown only the first time
         link = url_for("clusters.accept_invitation", token=token, _external=True)
     return render_template("clusters/invitations.html", cluster=cluster, form=form, link=link,
                            invitations=clusters.invitations(current_user, cluster.id))

@@ -7,7 +7,7 @@ the workflow are the shared record pages (network/views/records.py).
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from network import drafts
+from network import drafts, once
 from network.access import can
 from network.forms.lesson_studies import LessonStudyForm
 from network.forms.lesson_study_data import comparison, form_data, new_data, slot_problems
@@ -83,7 +83,11 @@ def new():
         abort(404)
     form, restored = _form()
     if _valid(form):
+        again = once.repeated(url_for("lesson_studies.index"))
+        if again:
+            return again
         record = records.create(current_user, KIND, form.record_data())
+        once.done(url_for("records.show", record_id=record.id))
         flash("The lesson study is saved as a draft.", "success")
         return redirect(url_for("records.show", record_id=record.id))
     return _page(form, restored=restored)
