@@ -95,7 +95,8 @@ def say_rate_limit_storage(app: Flask) -> str:
 
 
 def _user_id() -> int | None:
-    user = g.get("_login_user")  # only if this request already loaded the signed-in person
+    """The person this request was made as (browser session or API token), if it loaded them."""
+    user = g.get("api_user") or g.get("_login_user")  # never load someone just to log them
     return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
 
 

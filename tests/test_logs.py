@@ -49,6 +49,18 @@ def test_a_signed_in_request_names_the_person(app, make_user, login, client, cap
     assert [line["user_id"] for line in _lines(caplog, "network.request")] == [user.id]
 
 
+def test_an_api_request_names_the_token_holder(app, make_user, client, caplog):
+    from network.services import accounts
+
+    user = make_user()
+    token = accounts.create_api_token(user)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code \
+        == 200
+    assert [line["user_id"] for line in _lines(caplog, "network.request")] == [user.id]
+
+
 def test_a_safe_incoming_request_id_is_kept(client, caplog):
     caplog.set_level(logging.INFO)
     response = client.get("/login", headers={"X-Request-ID": "edge-7f3a-01"})
