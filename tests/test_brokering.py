@@ -346,3 +346,16 @@ def test_demo_has_partnerships_at_every_stage_and_their_pages_open(app, runner, 
     page = client.get(f"/partnerships/{closed.id}").get_data(as_text=True)
     assert "Impact review" in page and "Start a draft case study" in page
     assert client.get("/partnerships").status_code == 200
+
+
+def test_a_request_for_support_sent_twice_is_made_once(no_csrf, app, login, brokers):
+    """A double click on "Ask for support" makes one request; the repeat shows it."""
+    head = _as(app, login, brokers.head)
+    key = "k" * 32
+    data = {"broker": "coordinators", "standards": ["CE2.A"], "hopes": "Help.",
+            "form_key": key}
+    first = head.post(f"/schools/{brokers.seeker.id}/support", data=data)
+    second = head.post(f"/schools/{brokers.seeker.id}/support", data=data)
+    assert first.status_code == 302 and second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    assert db.session.scalar(select(func.count(SupportRequest.id))) == 1

@@ -4,6 +4,7 @@ heads' decisions, milestones, the impact review and the case study it starts."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from network import once
 from network.access import can, require
 from network.forms.brokering import (
     STATUS_CHOICES,
@@ -45,6 +46,9 @@ def ask(school_id: int):
         form.barriers.data = [b.barrier_slug for b in profiles.barriers_of(school.id)
                               if b.overcome_on is None]
     if form.validate_on_submit():
+        again = once.repeated(url_for("brokering.ask", school_id=school.id))
+        if again:  # the same request sent twice: show the one it made
+            return again
         try:
             asked = support.ask(current_user, school.id, form.broker.data,
                                 form.standards.data or [], form.barriers.data or [],
@@ -52,6 +56,7 @@ def ask(school_id: int):
         except SupportError as error:
             attach_error(form, error)
         else:
+            once.done(url_for("brokering.support_request", support_id=asked.id))
             flash("Your request has been sent.", "success")
             return redirect(url_for("brokering.support_request", support_id=asked.id))
     return render_template("brokering/ask.html", school=school, form=form,
@@ -95,6 +100,9 @@ def propose(support_id: int):
         form.standards.data = list(asked.standards)
         form.barriers.data = list(asked.barriers)
     if form.validate_on_submit():
+        again = once.repeated(url_for("brokering.support_request", support_id=asked.id))
+        if again:
+            return again
         try:
             proposed = service.propose(current_user, asked.id,
                                        _int(form.supporting_school_id.data),
@@ -103,6 +111,7 @@ def propose(support_id: int):
         except SupportError as error:
             attach_error(form, error)
         else:
+            once.done(url_for("brokering.partnership", partnership_id=proposed.id))
             flash("The proposal has been sent to both headteachers.", "success")
             return redirect(url_for("brokering.partnership", partnership_id=proposed.id))
     return render_template("brokering/propose.html", asked=asked, found=found, form=form,
