@@ -49,3 +49,10 @@ bench-search: $(STAMP)
 .PHONY: bench-match
 bench-match: $(STAMP)
 	$(BIN)/python bench/bench_match.py --schools 25000 --seekers 25000
+
+# The national network served by gunicorn (gunicorn.conf.py, 2 workers) and measured with wrk on
+# SQLite and PostgreSQL beside a hello-world (writes bench/results.json; needs Debian's wrk and
+# PostgreSQL at BENCH_PG, default postgresql://postgres@127.0.0.1:5432).
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/bench_web.py

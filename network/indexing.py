@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 import search
@@ -20,11 +20,14 @@ from models import (
     GroupMembership,
     OfferOptIn,
     Record,
+    RegisterSchool,
     School,
+    SchoolBarrier,
     SchoolProfile,
     SearchChange,
     SelfEvaluation,
     Standard,
+    User,
 )
 from network.extensions import db
 
@@ -44,18 +47,43 @@ def labels_for(user) -> list[str]:
     return labels
 
 
+HEAD_FIELDS = ("school_id", "school_role", "name", "is_active")
+
+
 def _key_of(obj) -> str | None:
     if isinstance(obj, Record):
         return f"record:{obj.id}"
-    if isinstance(obj, SchoolProfile | OfferOptIn | GroupMembership | SelfEvaluation):
+    if isinstance(obj, SchoolProfile | OfferOptIn | GroupMembership | SelfEvaluation
+                  | SchoolBarrier):
         return f"school:{obj.school_id}"
+    if isinstance(obj, School):
+        return f"school:{obj.id}"
+    if isinstance(obj, User):  # a headteacher counts for matching (conflicts of interest)
+        state = inspect(obj)
+        attrs = state.attrs
+        roles = {obj.school_role, *attrs.school_role.history.deleted}
+        if "headteacher" in roles and (state.deleted or any(
+                attrs[f].history.has_changes() for f in HEAD_FIELDS)):
+            school = obj.school_id or next(iter(attrs.school_id.history.deleted), None)
+            return f"school:{school}" if school else None
     return None
+
+
+def _register_keys(session, objects) -> set[str]:
+    """A register entry's change (phase, size, ...) is a change to the school claiming it."""
+    urns = [obj.urn for obj in objects if isinstance(obj, RegisterSchool)]
+    if not urns:
+        return set()
+    return {f"school:{i}" for i in session.scalars(select(School.id).where(
+        School.urn.in_(urns)))}
 
 
 @event.listens_for(Session, "after_flush")
 def _track(session, _context):
-    """Log every searchable change inside the transaction that makes it."""
-    keys = {_key_of(obj) for obj in (*session.new, *session.dirty, *session.deleted)}
+    """Log every searchable change (and every change partner matching reads) inside the
+    transaction that makes it."""
+    objects = (*session.new, *session.dirty, *session.deleted)
+    keys = {_key_of(obj) for obj in objects} | _register_keys(session, session.dirty)
     keys.discard(None)
     if keys:
         session.execute(SearchChange.__table__.insert(),
@@ -83,11 +111,17 @@ def _strings(value) -> list[str]:
     return []
 
 
+_TITLES: dict[type, dict[str, str]] = {}
+
+
 def _titles(model, ids) -> list[str]:
+    """Titles of barriers or standards by key; the reference tables are read once a process."""
     if not ids:
         return []
-    column = model.slug if model is Barrier else model.id
-    return list(db.session.scalars(select(model.title).where(column.in_(list(ids)))))
+    if model not in _TITLES:
+        column = model.slug if model is Barrier else model.id
+        _TITLES[model] = dict(db.session.execute(select(column, model.title)).all())
+    return [_TITLES[model][key] for key in sorted(set(ids)) if key in _TITLES[model]]
 
 
 def _record_document(record: Record, body: dict, title: str, labels: list[str], doc_id: str,
@@ -209,15 +243,34 @@ def rebuild(progress=None) -> int:
     keys = all_keys()
 
     def generate():
-        for key in keys:
-            yield from documents(key)[1]
-            if progress:
-                progress(1)
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start:start + BATCH]
+            loaded = _prefetch(chunk)  # held so that documents() finds them without a query
+            for key in chunk:
+                yield from documents(key)[1]
+                if progress:
+                    progress(1)
+            del loaded
 
     engine().rebuild(generate())
     _pointer().write_text(str(start))
     catch_up()
     return len(keys)
+
+
+def _prefetch(keys: list[str]) -> list:
+    """Load a batch of records (with tags and co-authors) and of schools with their profiles
+    in a few queries; the caller holds them while it builds their documents."""
+    ids = {kind: [int(key.partition(":")[2]) for key in keys if key.startswith(kind + ":")]
+           for kind in ("record", "school")}
+    loaded = []
+    if ids["record"]:
+        loaded += db.session.scalars(select(Record).where(Record.id.in_(ids["record"]))).all()
+    if ids["school"]:
+        for model in (School, SchoolProfile):
+            column = model.id if model is School else model.school_id
+            loaded += db.session.scalars(select(model).where(column.in_(ids["school"]))).all()
+    return loaded
 
 
 def differences() -> tuple[set[str], set[str]]:

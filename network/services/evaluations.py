@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
@@ -34,8 +35,9 @@ class EvaluationError(ValueError):
 
 
 def elements() -> list[CoreElement]:
-    """The six core elements with their standards, in order."""
-    return list(db.session.scalars(select(CoreElement).order_by(CoreElement.position)))
+    """The six core elements with their standards, in order (two queries, not seven)."""
+    return list(db.session.scalars(select(CoreElement).options(
+        selectinload(CoreElement.standards)).order_by(CoreElement.position)))
 
 
 def element(code: str) -> CoreElement:
@@ -100,11 +102,13 @@ def all_standard_ids() -> list[str]:
 
 def latest(school_id: int, before: int | None = None, final: bool = False) -> SelfEvaluation | None:
     """The school's most recent evaluation (optionally only final, or before a term order)."""
-    query = select(SelfEvaluation).where(SelfEvaluation.school_id == school_id)
+    query = select(SelfEvaluation.id, SelfEvaluation.year, SelfEvaluation.term).where(
+        SelfEvaluation.school_id == school_id)
     if final:
         query = query.where(SelfEvaluation.status == "final")
-    rows = [e for e in db.session.scalars(query) if before is None or e.order < before]
-    return max(rows, key=lambda e: e.order, default=None)
+    terms_ = [(year * 3 + TERMS.index(term), eid) for eid, year, term in db.session.execute(query)]
+    newest = max((t for t in terms_ if before is None or t[0] < before), default=None)
+    return db.session.get(SelfEvaluation, newest[1]) if newest else None  # only its ratings load
 
 
 def snapshot(evaluation: SelfEvaluation, codes: list[str] | None = None) -> dict:

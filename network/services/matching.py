@@ -1,5 +1,11 @@
-"""Find partner schools: builds the seeker and the candidates from the database (a handful of
-queries, not one per school) and hands them to the pure scoring in network.matching.
+"""Find partner schools: builds the seeker and the candidates from the database and hands them
+to the pure scoring in network.matching.
+
+Candidates for the whole platform are read in a handful of queries and kept per process as one
+`matching.Pool`; each request masks it to the schools this seeker may see and its filters.
+The copy is rebuilt when the search change log (`search_changes`, written in the same
+transaction as every change to a profile, barrier, group, evaluation, opt-in, school or
+headteacher) has moved on, so the next match after a commit in any process sees the change.
 
 Candidates are the other schools on the platform whose profile is shared with the network, or
 that are in the seeker's own cluster: a cluster-only school never reaches another cluster.
@@ -7,10 +13,12 @@ Offers are what the network may see (rated 1 in the latest final evaluation AND 
 Records are not read here at all, so no anonymised author can leak through a match.
 """
 
+import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 
 from models import (
     TERMS,
@@ -23,6 +31,7 @@ from models import (
     School,
     SchoolBarrier,
     SchoolProfile,
+    SearchChange,
     SelfEvaluation,
     User,
 )
@@ -73,58 +82,154 @@ def ranked(school: School, limit: int, filters: dict) -> Found:
     if final is None:
         return found
     filters = {k: v for k, v in filters.items() if v}
+    net = _network()
+    pool = net.pool
+    mask = net.shared | net.clusters.get(school.cluster_id, 0)
+    for key in ("phase", "region"):
+        if filters.get(key):
+            mask &= pool.context.get((key, filters[key]), 0)
+    if filters.get("standard"):
+        mask &= pool.offers.get(filters["standard"], 0)
+    me = pool.position.get(school.id)
+    if me is not None:
+        mask &= ~(1 << me)
+    found.urns = _Visible(net.urns, pool.position, mask)
+    found.same_cluster = {sid for sid in net.members.get(school.cluster_id, ())
+                          if sid in found.urns}
+    bands = context_bands(school.register_entry)
+    current, _ = net.groups.get(school.id, (None, frozenset()))
+    facing = frozenset(db.session.scalars(select(SchoolBarrier.barrier_slug).where(
+        SchoolBarrier.school_id == school.id, SchoolBarrier.overcome_on.is_(None))))
+    heads = frozenset(net.heads.get(school.id, ()))
+    found.seeker = matching.Seeker(
+        school_id=school.id, name=school.name,
+        needs={sid: r.rating for sid, r in final.ratings.items() if (r.rating or 0) >= 3},
+        barriers=facing, group_id=current,
+        group_name=net.group_names.get(current, "") if current else "",
+        phase=bands["phase"], size_band=bands["size"], fsm_band=bands["fsm"],
+        region=bands["region"], headteacher_ids=heads)
+    left_out = {sid: why for sid, why in exclusions(school.id).items() if sid in found.urns}
+    found.matches, found.excluded = matching.rank(
+        found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles)
+    return found
+
+
+class _Visible(Mapping):
+    """URNs of the candidates a seeker may see (those in `mask`), without copying them all."""
+
+    def __init__(self, urns: dict[int, str], position: dict[int, int], mask: int):
+        self._urns, self._position, self._mask = urns, position, mask
+
+    def __getitem__(self, school_id: int) -> str:
+        at = self._position.get(school_id)
+        if at is None or not self._mask >> at & 1:
+            raise KeyError(school_id)
+        return self._urns[school_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return (sid for sid, at in self._position.items() if self._mask >> at & 1)
+
+    def __len__(self) -> int:
+        return self._mask.bit_count()
+
+
+def _masked(pool: matching.Pool, mask: int, heads: frozenset[int]) -> matching.Pool:
+    """The pool as if it held only the candidates in `mask`: every bitset is cut to it, so
+    scoring, exclusions and ties behave exactly as on a pool of those candidates alone."""
+    view = object.__new__(matching.Pool)
+    view.candidates, view.position = pool.candidates, pool.position
+    for name in ("offers", "overcome", "left", "context"):
+        setattr(view, name, {key: bits & mask for key, bits in getattr(pool, name).items()})
+    view.heads = {head: pool.heads.get(head, 0) & mask for head in heads}
+    for name in ("available", "closed", "full", "roomy"):
+        setattr(view, name, getattr(pool, name) & mask)
+    return view
+
+
+@dataclass
+class _Network:
+    """What matching knows about every school on the platform, as of one `generation`."""
+
+    generation: tuple
+    pool: matching.Pool
+    shared: int  # schools whose profile the whole network may see
+    clusters: dict[int, int]  # cluster id -> its schools
+    members: dict[int, list[int]]
+    urns: dict[int, str]
+    groups: dict[int, tuple[int | None, frozenset[int]]]
+    heads: dict[int, set[int]]
+    rarity: dict[str, float]
+    titles: dict[str, str]
+    group_names: dict[int, str]
+    choices: dict[str, list[str]]
+
+
+_CACHE: "weakref.WeakKeyDictionary[object, _Network]" = weakref.WeakKeyDictionary()
+WINDOW = 1000  # changes committed out of id order (PostgreSQL) are seen within this many ids
+
+
+def _generation(floor: int) -> tuple:
+    """Where the change log stands: its newest row, and how many rows lie above `floor`."""
+    newest = db.session.execute(select(SearchChange.id, SearchChange.at)
+                                .order_by(SearchChange.id.desc()).limit(1)).first()
+    above = db.session.scalar(select(func.count(SearchChange.id)).where(SearchChange.id > floor))
+    return (floor, newest.id if newest else 0, str(newest.at) if newest else "", above)
+
+
+def _network() -> _Network:
+    """This process's copy of the candidates, rebuilt when the change log has moved on."""
+    engine = db.engine
+    cached = _CACHE.get(engine)
+    if cached is not None and _generation(cached.generation[0]) == cached.generation:
+        return cached
+    top = db.session.scalar(select(func.max(SearchChange.id))) or 0
+    _CACHE[engine] = built = _build(_generation(max(0, top - WINDOW)))
+    return built
+
+
+def _build(generation: tuple) -> _Network:
+    """Every school on the platform as a candidate, in a handful of queries."""
     rows = db.session.execute(
         select(School.id, School.name, School.urn, School.cluster_id, RegisterSchool,
                SchoolProfile.visibility, SchoolProfile.open_to_partnering,
                SchoolProfile.capacity)
         .join(RegisterSchool, School.urn == RegisterSchool.urn)
         .outerjoin(SchoolProfile, SchoolProfile.school_id == School.id)
-        .where(School.id != school.id,
-               or_(School.cluster_id == school.cluster_id, SchoolProfile.visibility == "network"))
     ).all()
-    ids = {r.id for r in rows}
-    offers = _offers(ids)
+    offers = _offers({r.id for r in rows})
     overcome, facing_counts = _barriers()
     groups = _groups()
     heads = _headteachers()
-    candidates = []
+    candidates, members, urns, phases, regions = [], {}, {}, set(), set()
     for r in rows:
         bands = context_bands(r.RegisterSchool)
-        if filters.get("phase") and bands["phase"] != filters["phase"]:
-            continue
-        if filters.get("region") and bands["region"] != filters["region"]:
-            continue
-        offered = offers.get(r.id, frozenset())
-        if filters.get("standard") and filters["standard"] not in offered:
-            continue
         current, past = groups.get(r.id, (None, frozenset()))
         candidates.append(matching.Candidate(
             school_id=r.id, name=r.name, phase=bands["phase"], size_band=bands["size"],
-            fsm_band=bands["fsm"], region=bands["region"], group_id=current, offers=offered,
-            overcome=frozenset(overcome.get(r.id, ())), past_groups=past,
-            open_to_partnering=bool(r.open_to_partnering), spare_capacity=r.capacity or 0,
-            headteacher_ids=frozenset(heads.get(r.id, ()))))
-        found.urns[r.id] = r.urn
-        if r.cluster_id == school.cluster_id:
-            found.same_cluster.add(r.id)
-    bands = context_bands(school.register_entry)
-    current, _ = groups.get(school.id, (None, frozenset()))
-    facing = frozenset(db.session.scalars(select(SchoolBarrier.barrier_slug).where(
-        SchoolBarrier.school_id == school.id, SchoolBarrier.overcome_on.is_(None))))
-    found.seeker = matching.Seeker(
-        school_id=school.id, name=school.name,
-        needs={sid: r.rating for sid, r in final.ratings.items() if (r.rating or 0) >= 3},
-        barriers=facing, group_id=current,
-        group_name=(db.session.scalar(select(PriorityGroup.name).where(
-            PriorityGroup.id == current)) or "") if current else "",
-        phase=bands["phase"], size_band=bands["size"], fsm_band=bands["fsm"],
-        region=bands["region"], headteacher_ids=frozenset(heads.get(school.id, ())))
-    titles = {slug: title for slug, title in
-              db.session.execute(select(Barrier.slug, Barrier.title))}
-    found.matches, found.excluded = matching.rank(
-        found.seeker, candidates, rarity(overcome, facing_counts), exclusions(school.id), limit,
-        titles)
-    return found
+            fsm_band=bands["fsm"], region=bands["region"], group_id=current,
+            offers=offers.get(r.id, frozenset()), overcome=frozenset(overcome.get(r.id, ())),
+            past_groups=past, open_to_partnering=bool(r.open_to_partnering),
+            spare_capacity=r.capacity or 0, headteacher_ids=frozenset(heads.get(r.id, ()))))
+        members.setdefault(r.cluster_id, []).append(r.id)
+        urns[r.id] = r.urn
+        phases.add(r.RegisterSchool.phase)
+        regions.add(r.RegisterSchool.region)
+    pool = matching.Pool(candidates)
+    clusters: dict[int, int] = {}
+    shared = 0
+    for r in rows:
+        bit = 1 << pool.position[r.id]
+        clusters[r.cluster_id] = clusters.get(r.cluster_id, 0) | bit
+        if r.visibility == "network":
+            shared |= bit
+    return _Network(
+        generation=generation, pool=pool, shared=shared, clusters=clusters, members=members,
+        urns=urns, groups=groups, heads=heads, rarity=rarity(overcome, facing_counts),
+        titles=dict(db.session.execute(select(Barrier.slug, Barrier.title)).all()),
+        group_names=dict(db.session.execute(select(PriorityGroup.id, PriorityGroup.name))
+                         .all()),
+        choices={"phase": sorted(p for p in phases if p),
+                 "region": sorted(r for r in regions if r)})
 
 
 def rarity(overcome: dict[int, set[str]], facing: dict[str, int]) -> dict[str, float]:
@@ -205,7 +310,4 @@ def _headteachers() -> dict[int, set[int]]:
 
 def filter_choices() -> dict[str, list[str]]:
     """Phases and regions of schools on the platform, for the filters."""
-    rows = db.session.execute(select(RegisterSchool.phase, RegisterSchool.region)
-                              .join(School, School.urn == RegisterSchool.urn)).all()
-    return {"phase": sorted({p for p, _ in rows if p}),
-            "region": sorted({r for _, r in rows if r})}
+    return _network().choices

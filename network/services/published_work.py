@@ -9,7 +9,7 @@ exposure.
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from models import Record, RecordBarrier, School, SchoolBarrier, User
 from network.access import can_read_live
@@ -34,18 +34,25 @@ def on_barriers(actor: User, school: School, limit: int = 10) -> list[Work]:
         SchoolBarrier.school_id == school.id, SchoolBarrier.overcome_on.is_(None))))
     if not facing:
         return []
+    live_elsewhere = (RecordBarrier.barrier_slug.in_(facing), Record.school_id != school.id,
+                      Record.published_visibility.is_not(None), Record.withdrawn_at.is_(None),
+                      or_(Record.published_visibility == "network",
+                          Record.cluster_id == (actor.cluster_id or -1)))
+    # The database counts, orders and cuts; only `limit` records are loaded (not every record
+    # on a common barrier, which at national scale is tens of thousands).
+    best = db.session.execute(
+        select(Record.id, Record.kind, Record.published_title, Record.published_at)
+        .join(RecordBarrier, Record.id == RecordBarrier.record_id).where(*live_elsewhere)
+        .group_by(Record.id, Record.kind, Record.published_title, Record.published_at)
+        .order_by(func.count().desc(), Record.published_at.desc().nulls_last(), Record.id)
+        .limit(limit)).all()
     shared: dict[int, list[str]] = {}
     for record_id, slug in db.session.execute(
-            select(RecordBarrier.record_id, RecordBarrier.barrier_slug)
-            .join(Record, Record.id == RecordBarrier.record_id)
-            .where(RecordBarrier.barrier_slug.in_(facing), Record.school_id != school.id,
-                   Record.published_body.is_not(None), Record.withdrawn_at.is_(None))):
+            select(RecordBarrier.record_id, RecordBarrier.barrier_slug).where(
+                RecordBarrier.record_id.in_([b.id for b in best]),
+                RecordBarrier.barrier_slug.in_(facing))):
         shared.setdefault(record_id, []).append(slug)
-    if not shared:
-        return []
-    records = db.session.scalars(select(Record).where(Record.id.in_(shared))).all()
-    found = [Work(r.id, r.kind, r.published_title, r.published_at, sorted(shared[r.id]))
-             for r in records if can_read_live(actor, r)]
-    found.sort(key=lambda w: (-len(w.barriers), -(w.published_at.timestamp()
-                                                   if w.published_at else 0), w.record_id))
-    return found[:limit]
+    readable = {r.id for r in db.session.scalars(select(Record).where(
+        Record.id.in_(list(shared)))) if can_read_live(actor, r)}  # the usual rule, re-checked
+    return [Work(b.id, b.kind, b.published_title, b.published_at, sorted(shared[b.id]))
+            for b in best if b.id in readable]

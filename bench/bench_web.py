@@ -1,0 +1,252 @@
+"""`make bench`: the national network served by gunicorn, measured with wrk, on SQLite and
+PostgreSQL, beside a Flask hello-world served the same way.
+
+    python bench/bench_web.py [--dbs sqlite,postgresql] [--duration 10] [--connections 8]
+
+For each database: seed 25,000 schools, 100,000 published records and 50,000 people
+(bench/national.py), build the tantivy search index (`flask reindex`; the PostgreSQL run
+copies the index the SQLite run built, since both seeds are the same rows with the same ids),
+start gunicorn with gunicorn.conf.py (2 workers), sign in as a headteacher through the real
+form, and run wrk (bench/wrk.lua) against the hello-world, the dashboard, school profiles, a
+search with facets and the partner-matching page. Prints one table; writes bench/results.json.
+PostgreSQL runs in a throwaway database `bench_<pid>`, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+OUT = ROOT / "bench" / "results.json"
+PG_SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+SEARCHES = ["progress meetings", "writing moderation", "attendance", "mathematics tuition",
+            "middle leaders", "phonics", "feedback", "reading"]
+ENDPOINTS = ("hello", "home", "profile", "search", "match")
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages now."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def step(message: str) -> None:
+    """Say what the benchmark is doing, with the time."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run(cmd: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command in the repository, failing loudly."""
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+class Server:
+    """gunicorn with gunicorn.conf.py on a free port, for the length of a `with` block."""
+
+    def __init__(self, app: str, env: dict, port: int):
+        self.app, self.env, self.port = app, {**env, "BIND": f"127.0.0.1:{port}"}, port
+        self.url = f"http://127.0.0.1:{port}"
+
+    def __enter__(self) -> Server:
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", self.app], cwd=ROOT,
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2)  # noqa: S310
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn for {self.app} did not start")
+
+    def __exit__(self, *_):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=60)
+
+
+def sign_in(base: str, email: str, password: str) -> str:
+    """Sign in through the real form (CSRF token and all); returns the Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    form = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email,
+                                   "password": password}).encode()
+    answer = opener.open(base + "/login", data=form)
+    if "/login" in answer.geturl():
+        raise RuntimeError("sign-in failed")
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def first_load(base: str, cookie: str, paths: list[str]) -> float:
+    """Fetch each path once (must be 200); returns the slowest time in ms (cold caches)."""
+    slowest = 0.0
+    for path in paths:
+        started = time.perf_counter()
+        request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
+            if answer.status != 200 or "/login" in answer.geturl():
+                raise RuntimeError(f"{path} answered {answer.status} at {answer.geturl()}")
+            answer.read()
+        slowest = max(slowest, (time.perf_counter() - started) * 1000)
+    return round(slowest, 1)
+
+
+def wrk(base: str, cookie: str, paths: list[str], args, workdir: Path) -> dict:
+    """Load `paths` in turn for args.duration seconds; rps and latency percentiles."""
+    listing = workdir / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    env = {**os.environ, "WRK_PATHS": str(listing), "WRK_COOKIE": cookie}
+    before = load_average()
+    out = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d",
+                          f"{args.duration}s", "--timeout", "30s", "-s",
+                          str(ROOT / "bench" / "wrk.lua"), base], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("WRK_RESULT "))
+    result = json.loads(line[len("WRK_RESULT "):])
+    result["load_before"], result["load_after"] = before, load_average()
+    return result
+
+
+def measure(db: str, env: dict, seeded: dict, args, workdir: Path) -> dict:
+    """Serve the seeded network and the hello-world; wrk each endpoint in turn."""
+    me = seeded["school_id"]
+    paths = {
+        "hello": ["/"], "home": ["/"],
+        "profile": [f"/schools/{sid}" for sid in seeded["profile_ids"]],
+        "search": [f"/search?q={urllib.parse.quote(q)}&kind={kind}"
+                   + ("&phase=Primary" if n % 2 else "&barrier=low-maths" if n % 3 else "")
+                   for n, (q, kind) in enumerate((q, k) for q in SEARCHES
+                                                 for k in ("case_study", "lesson_study"))],
+        "match": [f"/schools/{me}/partners", f"/schools/{me}/partners?phase=Primary",
+                  f"/schools/{me}/partners?standard=CE2.A"],
+    }
+    result = {"db": db, "cold_ms": {}}
+    with Server("bench.hello:app", env, args.port) as hello:
+        step(f"{db}: wrk hello-world")
+        result["hello"] = wrk(hello.url, "", paths["hello"], args, workdir)
+    with Server("wsgi:app", env, args.port + 1) as app:
+        cookie = sign_in(app.url, seeded["email"], seeded["password"])
+        for name in ENDPOINTS[1:]:
+            result["cold_ms"][name] = first_load(app.url, cookie, paths[name])
+            first_load(app.url, cookie, paths[name])  # the other worker's caches too
+            step(f"{db}: wrk {name} ({len(paths[name])} paths)")
+            result[name] = wrk(app.url, cookie, paths[name], args, workdir)
+    for name in ENDPOINTS:
+        result[f"{name}_rps"] = round(result[name]["rps"], 1)
+        for p in ("p50", "p95", "p99"):
+            result[f"{name}_{p}_ms"] = result[name][f"{p}_ms"]
+    return result
+
+
+def seed_and_index(db: str, env: dict, args, instance: Path, index_from: Path | None) -> dict:
+    """Seed the database and give it a search index (built, or copied from the same seed)."""
+    step(f"{db}: seeding {args.schools} schools, {args.records} records")
+    started = time.monotonic()
+    out = run([str(BIN / "python"), "bench/national.py", "--instance", str(instance),
+               "--schools", str(args.schools), "--records", str(args.records)], env,
+              stdout=subprocess.PIPE, text=True).stdout
+    seeded = json.loads(out.strip().splitlines()[-1])
+    seeded["seed_seconds"] = round(time.monotonic() - started, 1)
+    index = Path(env["SEARCH_INDEX_DIR"])
+    started = time.monotonic()
+    if index_from is None:
+        step(f"{db}: building the tantivy index")
+        run([str(BIN / "flask"), "--app", "wsgi", "reindex"], env, stdout=subprocess.DEVNULL)
+    else:
+        step(f"{db}: copying the index built from the same seed")
+        shutil.copytree(index_from, index)
+        shutil.copy(str(index_from) + ".applied", str(index) + ".applied")
+    seeded["index_seconds"] = round(time.monotonic() - started, 1)
+    return seeded
+
+
+def postgres(name: str, create: bool) -> None:
+    """Create or drop the throwaway PostgreSQL database."""
+    import psycopg
+
+    with psycopg.connect(PG_SERVER + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if create:
+            conn.execute(f"CREATE DATABASE {name}")
+
+
+def main() -> None:
+    """Run every database in turn, print the table and write bench/results.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dbs", default="sqlite,postgresql")
+    parser.add_argument("--schools", type=int, default=25000)
+    parser.add_argument("--records", type=int, default=100000)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8750)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench_web_"))
+    pg_name = f"bench_{os.getpid()}"
+    runs, first_index, started = [], None, time.monotonic()
+    try:
+        for db in args.dbs.split(","):
+            instance = workdir / db
+            instance.mkdir()
+            url = f"sqlite:///{instance}/network.db" if db == "sqlite" else f"{PG_SERVER}/{pg_name}"
+            if db == "postgresql":
+                postgres(pg_name, create=True)
+            env = {**os.environ, "DATABASE_URL": url, "SEARCH_ENGINE": "tantivy",
+                   "SEARCH_INDEX_DIR": str(instance / "search-index"),
+                   "SECRET_KEY": "bench-only-secret", "WEB_CONCURRENCY": "2",
+                   "LOG_LEVEL": "warning"}
+            env.pop("REDIS_URL", None)
+            seeded = seed_and_index(db, env, args, instance, first_index)
+            first_index = first_index or Path(env["SEARCH_INDEX_DIR"])
+            result = measure(db, env, seeded, args, workdir)
+            result["seed_seconds"], result["index_seconds"] = (seeded["seed_seconds"],
+                                                               seeded["index_seconds"])
+            result["counts"] = seeded["counts"]
+            runs.append(result)
+    finally:
+        if "postgresql" in args.dbs:
+            postgres(pg_name, create=False)
+        shutil.rmtree(workdir, ignore_errors=True)
+    report = {**{k: v for k, v in runs[0].items() if not isinstance(v, dict)}, "runs": runs,
+              "machine": {"cores": os.cpu_count(), "platform": platform.platform(),
+                          "python": platform.python_version(), "load_average_end": load_average(),
+                          "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s",
+                          "workers": 2, "total_seconds": round(time.monotonic() - started)}}
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print_table(report)
+
+
+def print_table(report: dict) -> None:
+    """One table: a row per endpoint, rps and p50/p95/p99 per database."""
+    runs = report["runs"]
+    head = "".join(f" | {r['db']:>10} rps  p50  p95  p99 ms" for r in runs)
+    print(f"\n{'endpoint':<8}{head}")
+    for name in ENDPOINTS:
+        cells = "".join(f" | {r[name]['rps']:>14.1f} {r[name]['p50_ms']:>4.0f} "
+                        f"{r[name]['p95_ms']:>4.0f} {r[name]['p99_ms']:>4.0f}   " for r in runs)
+        print(f"{name:<8}{cells}")
+    loads = ", ".join(f"{r['db']} {r['hello']['load_before'][0]}-"
+                      f"{max(r[n]['load_after'][0] for n in ENDPOINTS)}" for r in runs)
+    print(f"\n{report['machine']['cores']} cores; 1-minute load average during the runs: {loads}."
+          f" Written to {OUT.relative_to(ROOT)}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""Gunicorn settings for production and for `make bench`: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Workers come from WEB_CONCURRENCY (default 2, one per core of a small machine), the address
+from BIND (or PORT, for platforms that set it); the access log goes to stdout only when
+ACCESS_LOG=1 (the app logs each request itself). The app is loaded once before forking, so
+workers share its code pages and start fast; connections to the database are opened per worker.
+"""
+
+import os
+
+bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a stuck worker is restarted
+graceful_timeout = 20  # on SIGTERM, finish requests in flight for up to this long
+keepalive = 5
+max_requests = 5000  # recycle workers now and then, so a slow leak cannot grow for ever
+max_requests_jitter = 500
+accesslog = "-" if os.environ.get("ACCESS_LOG") == "1" else None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+
+def post_fork(server, worker):
+    """Give each worker its own database connections (none inherited from the parent)."""
+    app = getattr(worker, "wsgi", None) or getattr(worker.app, "callable", None)
+    extensions = getattr(app, "extensions", {}) if app is not None else {}
+    sqlalchemy = extensions.get("sqlalchemy")
+    if sqlalchemy is not None:
+        with app.app_context():
+            sqlalchemy.engine.dispose(close=False)
