@@ -84,7 +84,8 @@ class RecordBarrier(Base):
     __tablename__ = "record_barriers"
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
-    barrier_slug: Mapped[str] = mapped_column(ForeignKey("barriers.slug"), primary_key=True)
+    barrier_slug: Mapped[str] = mapped_column(ForeignKey("barriers.slug"), primary_key=True,
+                                              index=True)
 
 
 class RecordStandard(Base):
