@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -34,7 +34,7 @@ def _sqlite_begin(connection):
     if connection.dialect.name != "sqlite":
         return
     if has_request_context():
-        reading = request.method in _READ_ONLY_METHODS
+        reading = request.method in _READ_ONLY_METHODS or g.get("reads_only", False)
     else:  # commands write; a test's own long-lived session mostly reads, and says so
         reading = has_app_context() and not current_app.config.get("SQLITE_IMMEDIATE_OFF_REQUEST",
                                                                      True)

@@ -10,7 +10,7 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
@@ -303,6 +303,7 @@ def install(app: Flask) -> None:
             return
         try:
             if db.session.info.pop("searchable_changes", False):
+                g.reads_only = True  # the catch-up only reads: don't hold SQLite's write lock
                 catch_up()
         except Exception:  # noqa: BLE001 - the log keeps the change; the next catch-up retries
             log.exception("search index update failed; it will be retried")
