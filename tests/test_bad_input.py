@@ -609,3 +609,42 @@ def test_second_account_for_the_same_email(world, client):
     with unchanged():
         refused(client.post("/signup", data=_signup(email=email)),
                 "An account with this email address already exists")
+
+
+def test_nul_bytes_in_finders(world, client, login, make_user):
+    """A NUL in the admin's people finder or the school finder finds nothing, never a crash
+    (PostgreSQL refuses NUL in any query)."""
+    login(world.A.people["site_admin"])
+    assert client.get("/admin/users?q=Per%00son").status_code == 200
+    login(make_user(name="No School"))
+    assert client.get("/register?school=Prim%00ary").status_code == 200
+    with unchanged():
+        response = client.post("/register", data={"school": "Prim\x00ary", "find": "1"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("version", ["x", "", "1.5", "9" * 30, "\x00"],
+                         ids=["word", "empty", "decimal", "huge", "nul"])
+def test_malformed_hidden_versions(world, as_role, client, version):
+    """A tampered version on a profile, a core element, a finalise or a publish is refused
+    (reload the page), never a crash, and nothing is saved."""
+    as_role("headteacher")
+    a = world.A
+    with unchanged():
+        refused(client.post(f"/schools/{a.school.id}/profile", data={**PROFILE,
+                                                                     "version": version}))
+        refused(client.post(f"/evaluations/{a.evaluation.id}/elements/CE2",
+                            data={"version": version}))
+        refused(client.post(f"/records/{a.record.id}/publish",
+                            data={"version": version, "audience": "cluster"}))
+        response = client.post(f"/evaluations/{a.evaluation.id}/finalise",
+                               data={"version": version})
+        assert response.status_code == 302
+
+
+def test_nul_in_a_flagged_passage(world, as_role, client):
+    """The passage marked as not identifying cannot carry a NUL."""
+    as_role("headteacher")
+    with unchanged():
+        refused(client.post(f"/records/{world.A.record.id}/override",
+                            data={"kind": "name", "text": "Ab\x00c", "reason": "A reason"}))

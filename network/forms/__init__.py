@@ -1,6 +1,6 @@
 """WTForms, one module per area, rendered with the GOV.UK widgets."""
 
-from wtforms.validators import ValidationError
+from wtforms.validators import Regexp, ValidationError
 
 # Embeddings, overrides and isolates reorder what is shown: "Ali" + U+202E + "ecnanif" reads
 # as "Alifinance". Marks (U+200E, U+200F) stay allowed: right-to-left writing needs them.
@@ -12,6 +12,9 @@ def not_allowed(ch: str) -> bool:
     DEL, and the direction controls that can disguise a name."""
     code = ord(ch)
     return (code < 32 and ch not in "\r\n\t") or 0x7F <= code <= 0x9F or ch in BIDI_CONTROLS
+
+
+VERSION = Regexp(r"^\d{1,9}$", message="Reload the page and try again")
 
 
 class NoNulls:

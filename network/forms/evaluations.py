@@ -27,7 +27,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from models.toolkit_data import RATINGS
 from network import terms
-from network.forms import NoNulls
+from network.forms import VERSION, NoNulls
 
 ACTION_SLOTS = 3
 RATING_CHOICES = [(str(n), f"{n}: {text}") for n, text in RATINGS.items()]
@@ -102,7 +102,7 @@ def element_form_class(standard_ids: list[str]):
     """A form with one StandardForm per standard of a core element (fields std_A, std_B...)."""
 
     class ElementForm(FlaskForm):
-        version = HiddenField(validators=[InputRequired()])
+        version = HiddenField(validators=[InputRequired(), VERSION])
         submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
     for standard_id in standard_ids:
@@ -169,7 +169,7 @@ class StartForm(FlaskForm):
 class FinaliseForm(FlaskForm):
     """Make the term's evaluation final."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[InputRequired(), VERSION])
     submit = SubmitField("Finalise this term", widget=GovSubmitInput())
 
 

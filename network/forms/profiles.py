@@ -18,13 +18,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from network.forms import NoNulls
+from network.forms import VERSION, NoNulls
 
 
 class ProfileForm(FlaskForm):
     """What a school says about where it stands and what it is open to."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[InputRequired(), VERSION])
     group_id = RadioField("Current priority group", widget=GovRadioInput(),
                           validators=[InputRequired("Choose the school's current priority group")])
     barriers = SelectMultipleField("Barriers the school faces now", widget=GovCheckboxesInput(),

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from network.forms import NoNulls
+from network.forms import VERSION, NoNulls
 
 
 class ActionForm(FlaskForm):
@@ -21,7 +21,7 @@ class ActionForm(FlaskForm):
 class PublishForm(FlaskForm):
     """The headteacher publishes a record to the cluster or the network."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[InputRequired(), VERSION])
     audience = RadioField("Publish to", widget=GovRadioInput(), choices=[
         ("cluster", "Our cluster only"), ("network", "The whole network, anonymised")],
         validators=[InputRequired("Choose who the record is published to")])
@@ -40,8 +40,8 @@ class ReturnForm(FlaskForm):
 class OverrideForm(FlaskForm):
     """The headteacher marks one flagged passage as not identifying, with a reason."""
 
-    kind = HiddenField(validators=[InputRequired()])
-    text = HiddenField(validators=[InputRequired(), Length(max=300)])
+    kind = HiddenField(validators=[InputRequired(), NoNulls(), Length(max=40)])
+    text = HiddenField(validators=[InputRequired(), NoNulls(), Length(max=300)])
     reason = TextAreaField("Why this does not identify the school", widget=GovTextArea(),
                            validators=[InputRequired("Say why this does not identify the school"),
                                        NoNulls(), Length(max=1000, message="1000 characters "

@@ -69,6 +69,7 @@ def remove(actor: User, cluster_id: int, user_id: int) -> User:
 def find_people(actor: User, text: str, limit: int = 50) -> list[User]:
     """Accounts whose name or email contains `text`, for a site admin."""
     require_site_admin(actor)
+    text = text.replace("\x00", "")  # no name holds one, and PostgreSQL refuses it
     pattern = "%" + text.strip().lower().replace("%", "").replace("_", "") + "%"
     return list(db.session.scalars(
         select(User).where(or_(func.lower(User.email).like(pattern),

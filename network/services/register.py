@@ -8,7 +8,7 @@ from network.extensions import db
 
 def find_schools(text: str, limit: int = 20) -> list[tuple[RegisterSchool, bool]]:
     """Open register schools whose name contains `text` (or whose URN is it), with claimed flags."""
-    text = (text or "").strip()[:100]
+    text = (text or "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL
     if len(text) < 3:
         return []
     query = select(RegisterSchool).where(RegisterSchool.status.like("Open%"))

@@ -47,6 +47,8 @@ def me():
 
 
 def _school_or_404(urn: str) -> School:
+    if not (urn.isascii() and urn.isdigit() and len(urn) <= 8):
+        abort(404)  # not a URN (and a NUL would not even reach PostgreSQL)
     school = schools.by_urn(urn)
     if school is None:
         abort(404)
