@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 from sqlalchemy import select, text
 
 from models import (
@@ -88,10 +89,30 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per test run, not once per app: each test builds its own app,
+    and compiling every page's templates again was most of a short test's time. Entries are
+    keyed by the template's source checksum, so an edited template is compiled afresh."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _CompiledTemplates()
+
+
 @pytest.fixture
 def app(config):
     """The application, on the shared database, emptied of everything but reference data after."""
     app = create_app(config)
+    app.jinja_env.bytecode_cache = _TEMPLATES
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
