@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
@@ -100,15 +100,20 @@ def all_standard_ids() -> list[str]:
         select(Standard.id).join(CoreElement).order_by(CoreElement.position, Standard.position)))
 
 
-def latest(school_id: int, before: int | None = None, final: bool = False) -> SelfEvaluation | None:
-    """The school's most recent evaluation (optionally only final, or before a term order)."""
+def latest(school_id: int, before: int | None = None, final: bool = False,
+           with_ratings: bool = True) -> SelfEvaluation | None:
+    """The school's most recent evaluation (optionally only final, or before a term order;
+    `with_ratings=False`: its ratings are read only if asked for)."""
     query = select(SelfEvaluation.id, SelfEvaluation.year, SelfEvaluation.term).where(
         SelfEvaluation.school_id == school_id)
     if final:
         query = query.where(SelfEvaluation.status == "final")
     terms_ = [(year * 3 + TERMS.index(term), eid) for eid, year, term in db.session.execute(query)]
     newest = max((t for t in terms_ if before is None or t[0] < before), default=None)
-    return db.session.get(SelfEvaluation, newest[1]) if newest else None  # only its ratings load
+    if newest is None:
+        return None
+    options = [] if with_ratings else [lazyload(SelfEvaluation.ratings)]
+    return db.session.get(SelfEvaluation, newest[1], options=options)  # only its ratings load
 
 
 def snapshot(evaluation: SelfEvaluation, codes: list[str] | None = None) -> dict:
@@ -178,10 +183,11 @@ def changes(evaluation: SelfEvaluation) -> list[tuple[str, int | None, int | Non
 
 def offers_and_needs(school_id: int) -> tuple[list[str], list[str], SelfEvaluation | None]:
     """From the latest final evaluation: standards rated 1 (offers) and 3 or 4 (needs)."""
-    final = latest(school_id, final=True)
+    final = latest(school_id, final=True, with_ratings=False)
     if final is None:
         return [], [], None
-    rated = {sid: r.rating for sid, r in final.ratings.items()}
+    rated = {sid: rating for sid, rating in db.session.execute(
+        select(Rating.standard_id, Rating.rating).where(Rating.evaluation_id == final.id))}
     ordered = all_standard_ids()
     offers = [sid for sid in ordered if rated.get(sid) == 1]
     needs = [sid for sid in ordered if (rated.get(sid) or 0) >= 3]
@@ -197,7 +203,11 @@ def opted_in(school_id: int) -> set[str]:
 def public_offers(school_id: int) -> list[str]:
     """Offers the network may see: rated 1 in the latest final evaluation AND opted in."""
     offers, _, _ = offers_and_needs(school_id)
-    chosen = opted_in(school_id)
+    return shown_to_network(offers, opted_in(school_id))
+
+
+def shown_to_network(offers: list[str], chosen: set[str]) -> list[str]:
+    """Of a school's offers, those the network may see: the ones it opted in to share."""
     return [sid for sid in offers if sid in chosen]
 
 

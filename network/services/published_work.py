@@ -5,15 +5,22 @@ Only the published copy is named (title, kind, date, the shared barriers); the a
 is never named here, even for attributed records: readers open the record, where the
 platform's usual rules decide what it shows, and ask the authors through contact without
 exposure.
+
+Counting tags across every published record is the slow part at national scale, so each
+process keeps the lists it has worked out, per school and reader's cluster, until the search
+change log (written in the same transaction as every change to a record, a school or its
+barriers) moves on: the next request after a commit in any process sees the change.
 """
 
+import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from models import Record, RecordBarrier, School, SchoolBarrier, User
+from models import Record, RecordBarrier, School, SchoolBarrier, SearchChange, User
 from network.access import can_read_live
 from network.extensions import db
+from network.services.matching import WINDOW, _generation
 
 
 @dataclass
@@ -27,9 +34,31 @@ class Work:
     barriers: list[str]
 
 
+_CACHE: "weakref.WeakKeyDictionary[object, tuple[tuple, dict]]" = weakref.WeakKeyDictionary()
+MAX_KEPT = 5000  # lists kept per process before they are all dropped
+
+
 def on_barriers(actor: User, school: School, limit: int = 10) -> list[Work]:
     """Up to `limit` live records from other schools on the barriers `school` faces, those
-    sharing most barriers first, then the newest."""
+    sharing most barriers first, then the newest (worked out once per change to the data)."""
+    if not (actor.is_authenticated and actor.is_active):
+        return []
+    engine = db.engine
+    cached = _CACHE.get(engine)
+    if cached is None or _generation(cached[0][0]) != cached[0]:
+        top = db.session.scalar(select(func.max(SearchChange.id))) or 0
+        cached = _CACHE[engine] = (_generation(max(0, top - WINDOW)), {})
+    kept = cached[1]
+    key = (school.id, actor.cluster_id, limit)
+    if key not in kept:
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        kept[key] = _worked_out(actor, school, limit)
+    return list(kept[key])
+
+
+def _worked_out(actor: User, school: School, limit: int) -> list[Work]:
+    """The list itself, from the database (readers in the same cluster see the same list)."""
     facing = set(db.session.scalars(select(SchoolBarrier.barrier_slug).where(
         SchoolBarrier.school_id == school.id, SchoolBarrier.overcome_on.is_(None))))
     if not facing:

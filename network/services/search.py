@@ -1,9 +1,19 @@
 """Searching the network's knowledge: exactly what the person may open, nothing more."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer, lazyload, selectinload
 
 import search
-from models import Barrier, CoreElement, PriorityGroup, Record, SavedSearch, School, User
+from models import (
+    Barrier,
+    CoreElement,
+    PriorityGroup,
+    Record,
+    SavedSearch,
+    School,
+    SchoolProfile,
+    User,
+)
 from network import indexing
 from network.access import can, can_see_profile
 from network.extensions import db
@@ -69,8 +79,28 @@ def run(actor: User, query: search.Query) -> search.Results:
         results = indexing.engine().search(query)
     except search.QueryError as error:
         raise SearchError(str(error)) from error
+    loaded = _load_hits(results.hits)  # held: the session keeps only weak references
     results.hits = [hit for hit in results.hits if _may_open(actor, hit)]
+    del loaded
     return results
+
+
+def _load_hits(hits) -> list:
+    """Read every hit's record or school (and profile) in a few queries, not several a hit,
+    so the access re-check below finds them in the session. Record bodies and tags are not
+    read: the re-check needs only who wrote a record, where it lives and whether it is live."""
+    records = [h.record_id for h in hits if h.kind != "school"]
+    schools = [h.record_id for h in hits if h.kind == "school"]
+    loaded = []
+    if records:
+        loaded += db.session.scalars(select(Record).where(Record.id.in_(records)).options(
+            defer(Record.body), defer(Record.published_context), selectinload(Record.coauthors),
+            lazyload(Record.barriers), lazyload(Record.standards))).all()
+    if schools:
+        loaded += db.session.scalars(select(School).where(School.id.in_(schools))).all()
+        loaded += db.session.scalars(select(SchoolProfile).where(
+            SchoolProfile.school_id.in_(schools))).all()
+    return loaded
 
 
 def _may_open(actor: User, hit) -> bool:
@@ -90,6 +120,7 @@ def more_like_this(actor: User, record: Record, limit: int = 5) -> list:
     indexing.catch_up()
     source = f"{record.kind}:{record.id}" + ("" if record.is_live else ":draft")
     hits = indexing.engine().more_like_this(source, indexing.labels_for(actor), limit + 1)
+    loaded = _load_hits(hits)  # noqa: F841 - held while the hits are re-checked
     return [h for h in hits if h.record_id != record.id and not h.id.endswith(":draft")
             and _may_open(actor, h)][:limit]
 

@@ -20,6 +20,7 @@ def show(school_id: int):
     school, profile, level = profiles.load(current_user, school_id)
     offers, needs, final = evaluations.offers_and_needs(school.id)
     full = level == "full"
+    shared = evaluations.opted_in(school.id)
     return render_template(
         "schools/show.html", school=school, profile=profile, full=full,
         entry=school.register_entry, bands=context_bands(school.register_entry),
@@ -28,8 +29,8 @@ def show(school_id: int):
         history=profiles.group_history(school.id) if full else [],
         barriers=profiles.barriers_of(school.id) if full else [],
         people=schools.people(current_user, school) if full else [],
-        offers=offers if full else evaluations.public_offers(school.id),
-        shared=evaluations.opted_in(school.id), needs=needs if full else [], final=final,
+        offers=offers if full else evaluations.shown_to_network(offers, shared),
+        shared=shared, needs=needs if full else [], final=final,
         edit=can(current_user, "edit_profile", school),
         read_evaluations=can(current_user, "read_evaluations", school),
         invite=can(current_user, "invite", school), standards=_standards())
