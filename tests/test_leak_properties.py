@@ -1,6 +1,7 @@
 """Property: over random worlds of three clusters, no answer to a person of one cluster (search
-page and API, partner matching page and API, the overview and its CSV, the inbox, the records
-and schools API) contains a private string of another cluster.
+page and API, partner matching page and API, the overview and its CSV, the inbox, the email
+digests, the brokering lists, the records and schools API) contains a private string of
+another cluster.
 
 Private strings are unique markers: people's and clusters' names, working and cluster-only
 record titles, school profile notes, self-evaluation evidence, and the names of schools whose
@@ -16,6 +17,7 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
+from flask import current_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -137,7 +139,9 @@ def _answers(side, others: list, fresh: dict) -> list[tuple[str, str]]:
              (head, f"/api/v1/schools/{school.urn}/matches?limit=50", head.bearer),
              (coordinator, f"/clusters/{side.cluster.id}/overview", {}),
              (coordinator, f"/clusters/{side.cluster.id}/overview.csv", {}),
-             (member, "/inbox", {}), (member, "/api/v1/me", member.bearer)]
+             (member, "/inbox", {}), (member, "/api/v1/me", member.bearer),
+             (coordinator, "/brokering", {}), (coordinator, "/partnerships", {}),
+             (head, "/partnerships", {})]
     for text in (wanted, "tracking"):
         pages += [(member, f"/search?{urlencode({'q': text})}", {}),
                   (member, f"/api/v1/search?{urlencode({'q': text})}", member.bearer)]
@@ -157,6 +161,13 @@ def _answers(side, others: list, fresh: dict) -> list[tuple[str, str]]:
             for word in wanted.split():
                 text = text.replace(word, "")
         found.append((path, text))
+    from network.services import digests
+
+    with current_app.test_request_context():
+        for role, viewer in side.viewers.items():
+            person = db.session.get(type(viewer.person), viewer.person.id)
+            found.append((f"the email digest of {role}", digests.digest_text(person, None) or ""))
+        db.session.commit()  # end the read begun in the request context before writing again
     return found
 
 
