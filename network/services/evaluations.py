@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -104,16 +104,22 @@ def latest(school_id: int, before: int | None = None, final: bool = False,
            with_ratings: bool = True) -> SelfEvaluation | None:
     """The school's most recent evaluation (optionally only final, or before a term order;
     `with_ratings=False`: its ratings are read only if asked for)."""
+    newest = _latest_id(school_id, before, final)
+    if newest is None:
+        return None
+    options = [] if with_ratings else [lazyload(SelfEvaluation.ratings)]
+    return db.session.get(SelfEvaluation, newest, options=options)  # only its ratings load
+
+
+def _latest_id(school_id: int, before: int | None, final: bool) -> int | None:
+    """The id of the school's most recent evaluation, as `latest` chooses it."""
     query = select(SelfEvaluation.id, SelfEvaluation.year, SelfEvaluation.term).where(
         SelfEvaluation.school_id == school_id)
     if final:
         query = query.where(SelfEvaluation.status == "final")
     terms_ = [(year * 3 + TERMS.index(term), eid) for eid, year, term in db.session.execute(query)]
     newest = max((t for t in terms_ if before is None or t[0] < before), default=None)
-    if newest is None:
-        return None
-    options = [] if with_ratings else [lazyload(SelfEvaluation.ratings)]
-    return db.session.get(SelfEvaluation, newest[1], options=options)  # only its ratings load
+    return newest[1] if newest else None
 
 
 def snapshot(evaluation: SelfEvaluation, codes: list[str] | None = None) -> dict:
@@ -202,8 +208,15 @@ def opted_in(school_id: int) -> set[str]:
 
 def public_offers(school_id: int) -> list[str]:
     """Offers the network may see: rated 1 in the latest final evaluation AND opted in."""
-    offers, _, _ = offers_and_needs(school_id)
-    return shown_to_network(offers, opted_in(school_id))
+    final = _latest_id(school_id, None, final=True)
+    if final is None:
+        return []
+    return list(db.session.scalars(
+        select(Rating.standard_id).join(OfferOptIn, and_(
+            OfferOptIn.school_id == school_id, OfferOptIn.standard_id == Rating.standard_id))
+        .join(Standard, Standard.id == Rating.standard_id).join(CoreElement)
+        .where(Rating.evaluation_id == final, Rating.rating == 1)
+        .order_by(CoreElement.position, Standard.position)))
 
 
 def shown_to_network(offers: list[str], chosen: set[str]) -> list[str]:
