@@ -1,15 +1,21 @@
 """Schools on the platform as their cluster sees them."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import School, User
-from network.access import get_visible_or_404
+from network.access import cluster_scoped, get_visible_or_404
 from network.extensions import db
 
 
 def school_for(actor: User, school_id: int) -> School:
     """A school in the actor's cluster, or 404."""
     return get_visible_or_404(actor, School, school_id)
+
+
+def count_in_cluster(actor: User) -> int:
+    """How many schools the actor's cluster has (counted by the database, none loaded)."""
+    return db.session.scalar(select(func.count()).select_from(
+        cluster_scoped(actor, School).subquery())) or 0
 
 
 def people(actor: User, school: School) -> list[User]:

@@ -20,7 +20,7 @@ def home():
                                requests=clusters.my_join_requests(current_user),
                                unread=inbox.unread_count(current_user))
     return render_template("main/dashboard.html", cluster=current_user.school.cluster,
-                           schools=clusters.schools_of(current_user),
+                           school_count=schools.count_in_cluster(current_user),
                            unread=inbox.unread_count(current_user))
 
 
