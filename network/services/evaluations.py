@@ -94,6 +94,14 @@ def start(actor: User, school_id: int, year: int, term: str,
     return evaluation
 
 
+def standards_by_id(ids) -> dict[str, Standard]:
+    """The named standards, by id, for showing their titles (one query)."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    return {s.id: s for s in db.session.scalars(select(Standard).where(Standard.id.in_(wanted)))}
+
+
 def all_standard_ids() -> list[str]:
     """Every standard id in toolkit order."""
     return list(db.session.scalars(

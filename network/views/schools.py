@@ -33,7 +33,8 @@ def show(school_id: int):
         shared=shared, needs=needs if full else [], final=final,
         edit=can(current_user, "edit_profile", school),
         read_evaluations=can(current_user, "read_evaluations", school),
-        invite=can(current_user, "invite", school), standards=_standards())
+        invite=can(current_user, "invite", school),
+        standards=evaluations.standards_by_id(offers + needs))
 
 
 def _editable(school_id: int):
@@ -90,8 +91,5 @@ def offers(school_id: int):
     chosen = set(request.form.getlist("standards")) if request.method == "POST" \
         else evaluations.opted_in(school.id)
     return render_template("schools/offers.html", school=school, form=form, offered=offered,
-                           chosen=chosen, final=final, standards=_standards())
-
-
-def _standards() -> dict:
-    return {s.id: s for e in evaluations.elements() for s in e.standards}
+                           chosen=chosen, final=final,
+                           standards=evaluations.standards_by_id(offered))
