@@ -168,7 +168,7 @@ _CACHE: "weakref.WeakKeyDictionary[object, _Network]" = weakref.WeakKeyDictionar
 WINDOW = 1000  # changes committed out of id order (PostgreSQL) are seen within this many ids
 
 
-def _generation(floor: int) -> tuple:
+def generation(floor: int) -> tuple:
     """Where the change log stands: its newest row, and how many rows lie above `floor`."""
     newest = db.session.execute(select(SearchChange.id, SearchChange.at)
                                 .order_by(SearchChange.id.desc()).limit(1)).first()
@@ -180,10 +180,10 @@ def _network() -> _Network:
     """This process's copy of the candidates, rebuilt when the change log has moved on."""
     engine = db.engine
     cached = _CACHE.get(engine)
-    if cached is not None and _generation(cached.generation[0]) == cached.generation:
+    if cached is not None and generation(cached.generation[0]) == cached.generation:
         return cached
     top = db.session.scalar(select(func.max(SearchChange.id))) or 0
-    _CACHE[engine] = built = _build(_generation(max(0, top - WINDOW)))
+    _CACHE[engine] = built = _build(generation(max(0, top - WINDOW)))
     return built
 
 

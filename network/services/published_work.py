@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select
 from models import Record, RecordBarrier, School, SchoolBarrier, SearchChange, User
 from network.access import can_read_live
 from network.extensions import db
-from network.services.matching import WINDOW, _generation
+from network.services.matching import WINDOW, generation
 
 
 @dataclass
@@ -45,9 +45,9 @@ def on_barriers(actor: User, school: School, limit: int = 10) -> list[Work]:
         return []
     engine = db.engine
     cached = _CACHE.get(engine)
-    if cached is None or _generation(cached[0][0]) != cached[0]:
+    if cached is None or generation(cached[0][0]) != cached[0]:
         top = db.session.scalar(select(func.max(SearchChange.id))) or 0
-        cached = _CACHE[engine] = (_generation(max(0, top - WINDOW)), {})
+        cached = _CACHE[engine] = (generation(max(0, top - WINDOW)), {})
     kept = cached[1]
     key = (school.id, actor.cluster_id, limit)
     if key not in kept:
