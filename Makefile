@@ -22,11 +22,10 @@ run: $(STAMP)
 	else $(FLASK) seed-demo --schools 40 --seed 1 --password improve-together; fi
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
+# SQLite always; PostgreSQL as well, side by side, when TEST_DATABASE_URL is set (.ci/suites).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	env -u TEST_DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest -m "not browser"; fi
+	.ci/suites
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
