@@ -106,7 +106,12 @@ def _sqlite_contents(path: Path) -> tuple[set[str], str | None]:
 
 def _sqlite_replace(source: Path) -> Path:
     live = _live_path()
-    kept = live.with_name(f"{live.name}.before-restore-{datetime.now(UTC):%Y%m%d%H%M%S}")
+    stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}"
+    kept = live.with_name(f"{live.name}.before-restore-{stamp}")
+    number = 1
+    while kept.exists():  # a second restore within the same second keeps its own copy too
+        number += 1
+        kept = live.with_name(f"{live.name}.before-restore-{stamp}-{number}")
     _vacuum_into(kept)
     src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
     dst = sqlite3.connect(live)
