@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
@@ -27,7 +29,19 @@ from search.tantivy_support import (
 # Fields snippets are cut from, in the order preferred when they highlight equally.
 SNIPPET_FIELDS = [f for f in TEXT_FIELDS if f != "title"]
 WRITER_HEAP = 50_000_000
+SHARED = "network"  # the label every signed-in person's searches carry
+KEPT_SEARCHES = 2000  # shared parts kept per process before they are all dropped
 BUILD_HEAP = 400_000_000
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part of a search: how many documents match, the top hits with their sort keys, and
+    the facet counts."""
+
+    count: int
+    hits: list[tuple[float, Hit]]
+    facets: dict[str, dict[str, int]]
 
 
 class TantivyEngine(BaseEngine):
@@ -40,6 +54,8 @@ class TantivyEngine(BaseEngine):
 
     def _open(self, directory: Path) -> None:
         self._schema = schema()
+        self._meta = directory / "meta.json"  # rewritten by every commit
+        self._kept: dict[tuple, _Part] = {}
         self._ix = tantivy.Index(self._schema, path=str(directory), reuse=True)
 
     def _close_handles(self) -> None:
@@ -54,21 +70,67 @@ class TantivyEngine(BaseEngine):
         base = text_query(s, q.text)
         if base is None:  # only punctuation or stop words
             return Results(0, [], empty_facets(), None)
-        full = visible(s, base, q.labels, q.filters())
         searcher = self._searcher()
-        offset, _ = page_bounds(q)
+        offset, end = page_bounds(q)
+        private = [label for label in q.labels if label != SHARED]
+        parts = [self._part(searcher, q, base, private, end, exclude=SHARED)] if private else []
+        if SHARED in q.labels:
+            parts.append(self._shared_part(searcher, q, base, end))
+        count = sum(part.count for part in parts)
+        ranked = sorted((hit for part in parts for hit in part.hits), key=lambda kh: kh[0],
+                        reverse=True)
+        facets = empty_facets()
+        for part in parts:
+            for facet, counts in part.facets.items():
+                for value, n in counts.items():
+                    facets[facet][value] = facets[facet].get(value, 0) + n
+        facets = {f: sorted_counts(counts) for f, counts in facets.items()}
+        suggestion = None
+        if count == 0 and q.text.strip():
+            suggestion = self._suggest(searcher, q.text, q.labels)
+        return Results(count, [hit for _, hit in ranked[offset:end]], facets, suggestion)
+
+    def _part(self, searcher, q: Query, base, labels: list[str], end: int,
+              exclude: str | None = None) -> _Part:
+        """The top `end` hits, the count and the facet counts among documents carrying one of
+        `labels` (and not the label `exclude`, which another part counts)."""
+        full = visible(self._schema, base, labels, q.filters())
+        if exclude:  # a few labels of small reach: terms intersect faster than a term set
+            s, must, never = self._schema, tantivy.Occur.Must, tantivy.Occur.MustNot
+            any_label = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, tantivy.Query.term_query(s, "labels", label))
+                 for label in labels])
+            full = tantivy.Query.boolean_query(
+                [(must, tantivy.Query.const_score_query(any_label, 0.0)), (must, base)]
+                + [(must, restrict(s, field, values)) for field, values in q.filters().items()]
+                + [(never, tantivy.Query.term_query(s, "labels", exclude))])
         options = {"order_by_field": "published"} if q.sort == "date" else {}
-        found = searcher.search(full, limit=q.per_page, offset=offset, count=True, **options)
+        found = searcher.search(full, limit=end, count=True, **options)
         hits = self._hits(searcher, full, found.hits, q.snippets)
         facets = empty_facets()
         if q.facets and found.count:
             aggs = searcher.aggregate(full, facet_aggregation())
-            facets = {f: sorted_counts({b["key"]: b["doc_count"] for b in aggs[f]["buckets"]})
-                      for f in FACETS}
-        suggestion = None
-        if found.count == 0 and q.text.strip():
-            suggestion = self._suggest(searcher, q.text, q.labels)
-        return Results(found.count, hits, facets, suggestion)
+            facets = {f: {b["key"]: b["doc_count"] for b in aggs[f]["buckets"]} for f in FACETS}
+        keys = [key if isinstance(key, int | float) else 0 for key, _ in found.hits]
+        return _Part(found.count, list(zip(keys, hits, strict=True)), facets)
+
+    def _shared_part(self, searcher, q: Query, base, end: int) -> _Part:
+        """The part of a search every signed-in person shares (documents labelled SHARED),
+        kept per index commit: the same words and filters from anyone cost one search."""
+        try:
+            meta = os.stat(self._meta)
+        except OSError:
+            return self._part(searcher, q, base, [SHARED], end)
+        key = (meta.st_ino, meta.st_mtime_ns, meta.st_size, q.text, tuple(
+            (name, tuple(values)) for name, values in sorted(q.filters().items())),
+            q.sort, end, q.facets, q.snippets)
+        part = self._kept.get(key)
+        if part is None:
+            part = self._part(searcher, q, base, [SHARED], end)
+            if len(self._kept) >= KEPT_SEARCHES:
+                self._kept.clear()
+            self._kept[key] = part
+        return part
 
     def _hits(self, searcher, query, found, with_snippets: bool) -> list[Hit]:
         generators = None  # no snippets; [] for the opening words of each hit

@@ -273,3 +273,32 @@ def test_whoosh_parser_knows_only_words_and_phrases():
 
     kinds = {type(p) for p in parser(schema()).plugins}
     assert kinds == {qparser.WhitespacePlugin, qparser.PhrasePlugin, qparser.MultifieldPlugin}
+
+
+def test_the_same_search_from_two_clusters_shows_each_only_its_own_private_work(filled):
+    # tantivy keeps the part of a search every signed-in person shares ("network" documents)
+    # between searches; each cluster's own documents must still be its own, in either order.
+    mine, theirs = ["network", "cluster-1"], ["network", "cluster-2"]
+    for _ in range(2):
+        first = filled.search(Query("moderation", labels=mine, per_page=50))
+        second = filled.search(Query("moderation", labels=theirs, per_page=50))
+        assert SECRET not in ids(first) and SECRET in ids(second)
+        shared = [d for d in corpus() if "network" in d.labels]
+        assert second.total == len(shared) + 1
+        assert first.total == 25 and sum(first.facets["kind"].values()) == 25
+        assert not {i for i in ids(second) if i != SECRET} - {d.id for d in shared}
+
+
+def test_a_repeated_search_sees_changes_written_by_another_engine_in_between(filled, engine,
+                                                                             tmp_path):
+    query = Query("moderation", labels=["network"], per_page=50)
+    before = filled.search(query).total
+    other = open_engine(engine.name, tmp_path / "index")  # as another process would
+    try:
+        other.upsert([make_doc(101, labels=["network"])])
+        assert filled.search(query).total == before + 1
+        assert "school:101" in ids(filled.search(query))
+        other.delete(["school:101"])
+        assert filled.search(query).total == before
+    finally:
+        other.close()

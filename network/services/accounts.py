@@ -8,6 +8,7 @@ from flask import current_app, url_for
 from flask_login import AnonymousUserMixin
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ApiToken, User, UserSession
@@ -104,8 +105,10 @@ def close_session(user: User) -> None:
 
 
 def load_session_user(key: str) -> User | None:
-    """The active user a session cookie belongs to, or None if that session has ended."""
-    record = db.session.get(UserSession, key)
+    """The active user a session cookie belongs to, or None if that session has ended
+    (read with their school in one query: nearly every page needs both)."""
+    record = db.session.get(UserSession, key,
+                            options=[joinedload(UserSession.user).joinedload(User.school)])
     if record is None or not record.user.is_active:
         return None
     started = record.created_at if record.created_at.tzinfo else \

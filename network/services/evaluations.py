@@ -22,6 +22,7 @@ from network import audit, indexing, terms
 from network.access import get_visible_or_404, require
 from network.extensions import db
 from network.services.profiles import Conflict
+from network.services.vocabulary import vocabulary
 
 __all__ = ["Conflict", "EvaluationError"]
 
@@ -95,17 +96,14 @@ def start(actor: User, school_id: int, year: int, term: str,
 
 
 def standards_by_id(ids) -> dict[str, Standard]:
-    """The named standards, by id, for showing their titles (one query)."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    return {s.id: s for s in db.session.scalars(select(Standard).where(Standard.id.in_(wanted)))}
+    """The named standards, by id, for showing their titles."""
+    known = vocabulary().standards
+    return {sid: known[sid] for sid in dict.fromkeys(ids) if sid in known}
 
 
 def all_standard_ids() -> list[str]:
     """Every standard id in toolkit order."""
-    return list(db.session.scalars(
-        select(Standard.id).join(CoreElement).order_by(CoreElement.position, Standard.position)))
+    return list(vocabulary().standards)
 
 
 def latest(school_id: int, before: int | None = None, final: bool = False,

@@ -17,8 +17,9 @@ import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from flask import abort
-from sqlalchemy import func, select
+from flask import abort, has_request_context, request
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from models import (
     TERMS,
@@ -77,7 +78,7 @@ def ranked(school: School, limit: int, filters: dict) -> Found:
     partnered and declined pairings are left out with their reasons."""
     from network.services.partnerships import exclusions
 
-    final = latest(school.id, final=True)
+    final = latest(school.id, final=True, with_ratings=False)
     found = Found(school=school, evaluation=final)
     if final is None:
         return found
@@ -103,7 +104,8 @@ def ranked(school: School, limit: int, filters: dict) -> Found:
     heads = frozenset(net.heads.get(school.id, ()))
     found.seeker = matching.Seeker(
         school_id=school.id, name=school.name,
-        needs={sid: r.rating for sid, r in final.ratings.items() if (r.rating or 0) >= 3},
+        needs=dict(db.session.execute(select(Rating.standard_id, Rating.rating).where(
+            Rating.evaluation_id == final.id, Rating.rating >= 3)).all()),
         barriers=facing, group_id=current,
         group_name=net.group_names.get(current, "") if current else "",
         phase=bands["phase"], size_band=bands["size"], fsm_band=bands["fsm"],
@@ -169,11 +171,29 @@ WINDOW = 1000  # changes committed out of id order (PostgreSQL) are seen within 
 
 
 def generation(floor: int) -> tuple:
-    """Where the change log stands: its newest row, and how many rows lie above `floor`."""
-    newest = db.session.execute(select(SearchChange.id, SearchChange.at)
-                                .order_by(SearchChange.id.desc()).limit(1)).first()
-    above = db.session.scalar(select(func.count(SearchChange.id)).where(SearchChange.id > floor))
-    return (floor, newest.id if newest else 0, str(newest.at) if newest else "", above)
+    """Where the change log stands: its newest row, and how many rows lie above `floor`.
+    Read once per request and floor (in one query); a commit in this process reads it anew."""
+    memo = request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
+    if floor not in memo:
+        newest = select(SearchChange.id).order_by(SearchChange.id.desc()).limit(1)
+        row = db.session.execute(select(
+            newest.scalar_subquery(),
+            select(SearchChange.at).where(SearchChange.id == newest.scalar_subquery())
+            .scalar_subquery(),
+            select(func.count(SearchChange.id)).where(SearchChange.id > floor)
+            .scalar_subquery())).one()
+        memo[floor] = (floor, row[0] or 0, str(row[1]) if row[1] is not None else "", row[2])
+    return memo[floor]
+
+
+_MEMO = "network.change_generations"
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_generations(_session) -> None:
+    """After this process commits, the next `generation` of the request reads the log again."""
+    if has_request_context():
+        request.environ.pop(_MEMO, None)
 
 
 def _network() -> _Network:

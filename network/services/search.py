@@ -5,9 +5,6 @@ from sqlalchemy.orm import defer, lazyload, selectinload
 
 import search
 from models import (
-    Barrier,
-    CoreElement,
-    PriorityGroup,
     Record,
     SavedSearch,
     School,
@@ -20,6 +17,7 @@ from network.extensions import db
 from network.forms import not_allowed
 from network.services import inbox
 from network.services.profiles import profile_of
+from network.services.vocabulary import vocabulary
 
 FACETS = ("kind", "group", "barrier", "element", "phase", "region")
 KINDS = {"case_study": "Case studies", "lesson_study": "Lesson studies", "school": "Schools"}
@@ -34,13 +32,12 @@ class SearchError(ValueError):
 
 def facet_values() -> dict[str, dict[str, str]]:
     """Every allowed value of every facet, with the label people read."""
+    known = vocabulary()
     return {
         "kind": dict(KINDS),
-        "group": {str(g.id): g.name for g in db.session.scalars(select(PriorityGroup))},
-        "barrier": {b.slug: b.title for b in db.session.scalars(
-            select(Barrier).order_by(Barrier.position))},
-        "element": {e.code: f"{e.code} {e.title}" for e in db.session.scalars(
-            select(CoreElement).order_by(CoreElement.position))},
+        "group": {str(gid): name for gid, name in known.groups.items()},
+        "barrier": dict(known.barriers),
+        "element": {code: f"{code} {title}" for code, title in known.element_titles.items()},
         "phase": {p: p for p in PHASES},
         "region": {r: r for r in REGIONS},
     }

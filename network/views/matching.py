@@ -4,8 +4,9 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from network.access import can
-from network.services import evaluations, published_work
 from network.services import matching as service
+from network.services import published_work
+from network.services.vocabulary import vocabulary
 
 bp = Blueprint("matching", __name__, url_prefix="/schools")
 
@@ -14,7 +15,7 @@ bp = Blueprint("matching", __name__, url_prefix="/schools")
 def partners(school_id: int):
     """Partner schools strong where this school is weak; filters by phase, region, standard."""
     school = service.allowed_school(current_user, school_id)
-    standards = {s.id: s for e in evaluations.elements() for s in e.standards}
+    standards = vocabulary().standards
     choices = service.filter_choices()
     filters = {"phase": request.args.get("phase", ""), "region": request.args.get("region", ""),
                "standard": request.args.get("standard", "")}
