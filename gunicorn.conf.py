@@ -22,6 +22,16 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 
 
+def when_ready(server):
+    """Before the first worker forks, build what each worker would otherwise build on its
+    first request (partner matching's national candidate pool, the toolkit vocabulary): the
+    workers inherit it, so nobody's first match page waits seconds for it."""
+    app = server.app.wsgi()
+    from network.services.warm import warm
+
+    warm(app)
+
+
 def post_fork(server, worker):
     """Give each worker its own database connections (none inherited from the parent)."""
     app = getattr(worker, "wsgi", None) or getattr(worker.app, "callable", None)

@@ -7,8 +7,10 @@ For each database: seed 25,000 schools, 100,000 published records and 50,000 peo
 (bench/national.py), build the tantivy search index (`flask reindex`; the PostgreSQL run
 copies the index the SQLite run built, since both seeds are the same rows with the same ids),
 start gunicorn with gunicorn.conf.py (2 workers), sign in as a headteacher through the real
-form, and run wrk (bench/wrk.lua) against the hello-world, the dashboard, school profiles, a
-search with facets and the partner-matching page. Prints one table; writes bench/results.json.
+form, and run wrk (bench/wrk.lua) against the hello-world, the cheapest signed-in page (the
+floor every page stands on), the dashboard, school profiles, a search with facets and the
+partner-matching page. Prints one table (with each page's multiple of the hello-world's time);
+writes bench/results.json.
 PostgreSQL runs in a throwaway database `bench_<pid>`, dropped at the end.
 """
 
@@ -36,7 +38,8 @@ OUT = ROOT / "bench" / "results.json"
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 SEARCHES = ["progress meetings", "writing moderation", "attendance", "mathematics tuition",
             "middle leaders", "phonics", "feedback", "reading"]
-ENDPOINTS = ("hello", "home", "profile", "search", "match")
+ENDPOINTS = ("hello", "floor", "home", "profile", "search", "match")
+# floor: the cheapest signed-in page (/about): session check, header, CSP, request log, no data.
 
 
 def load_average() -> list[float]:
@@ -127,7 +130,7 @@ def measure(db: str, env: dict, seeded: dict, args, workdir: Path) -> dict:
     """Serve the seeded network and the hello-world; wrk each endpoint in turn."""
     me = seeded["school_id"]
     paths = {
-        "hello": ["/"], "home": ["/"],
+        "hello": ["/"], "floor": ["/about"], "home": ["/"],
         "profile": [f"/schools/{sid}" for sid in seeded["profile_ids"]],
         "search": [f"/search?q={urllib.parse.quote(q)}&kind={kind}"
                    + ("&phase=Primary" if n % 2 else "&barrier=low-maths" if n % 3 else "")
@@ -149,6 +152,7 @@ def measure(db: str, env: dict, seeded: dict, args, workdir: Path) -> dict:
             result[name] = wrk(app.url, cookie, paths[name], args, workdir)
     for name in ENDPOINTS:
         result[f"{name}_rps"] = round(result[name]["rps"], 1)
+        result[f"{name}_times_hello"] = round(result["hello"]["rps"] / result[name]["rps"], 1)
         for p in ("p50", "p95", "p99"):
             result[f"{name}_{p}_ms"] = result[name][f"{p}_ms"]
     return result
@@ -234,13 +238,15 @@ def main() -> None:
 
 
 def print_table(report: dict) -> None:
-    """One table: a row per endpoint, rps and p50/p95/p99 per database."""
+    """One table: a row per endpoint, rps, p50/p95/p99 and how many times slower than the
+    hello-world, per database."""
     runs = report["runs"]
-    head = "".join(f" | {r['db']:>10} rps  p50  p95  p99 ms" for r in runs)
+    head = "".join(f" | {r['db']:>10} rps  p50  p95  p99 ms  x hello" for r in runs)
     print(f"\n{'endpoint':<8}{head}")
     for name in ENDPOINTS:
         cells = "".join(f" | {r[name]['rps']:>14.1f} {r[name]['p50_ms']:>4.0f} "
-                        f"{r[name]['p95_ms']:>4.0f} {r[name]['p99_ms']:>4.0f}   " for r in runs)
+                        f"{r[name]['p95_ms']:>4.0f} {r[name]['p99_ms']:>4.0f}   "
+                        f"{r[f'{name}_times_hello']:>7.1f}" for r in runs)
         print(f"{name:<8}{cells}")
     loads = ", ".join(f"{r['db']} {r['hello']['load_before'][0]}-"
                       f"{max(r[n]['load_after'][0] for n in ENDPOINTS)}" for r in runs)

@@ -112,7 +112,7 @@ def can_read_live(actor: User, record: Record) -> bool:
 
 
 RULES.update({
-    (Record, "view"): lambda a, r: _sees_working_copy(a, r) or can_read_live(a, r),
+    (Record, "view"): lambda a, r: can_read_live(a, r) or _sees_working_copy(a, r),
     (Record, "see_draft"): _sees_working_copy,
     (Record, "edit"): lambda a, r: _writes(a, r) and r.status in ("draft", "published",
                                                                   "withdrawn"),

@@ -40,8 +40,9 @@ class _Part:
     the facet counts."""
 
     count: int
-    hits: list[tuple[float, Hit]]
+    hits: list[tuple[float, Hit | tantivy.DocAddress]]
     facets: dict[str, dict[str, int]]
+    query: tantivy.Query
 
 
 class TantivyEngine(BaseEngine):
@@ -73,12 +74,17 @@ class TantivyEngine(BaseEngine):
         searcher = self._searcher()
         offset, end = page_bounds(q)
         private = [label for label in q.labels if label != SHARED]
-        parts = [self._part(searcher, q, base, private, end, exclude=SHARED)] if private else []
+        mine = self._part(searcher, q, base, private, end, exclude=SHARED) if private else None
+        parts = [mine] if mine else []
         if SHARED in q.labels:
             parts.append(self._shared_part(searcher, q, base, end))
         count = sum(part.count for part in parts)
         ranked = sorted((hit for part in parts for hit in part.hits), key=lambda kh: kh[0],
-                        reverse=True)
+                        reverse=True)[offset:end]
+        if mine:  # only the person's own hits that made the page are read and highlighted
+            own = [(key, at) for key, at in ranked if not isinstance(at, Hit)]
+            read = iter(self._hits(searcher, mine.query, own, q.snippets))
+            ranked = [(key, at if isinstance(at, Hit) else next(read)) for key, at in ranked]
         facets = empty_facets()
         for part in parts:
             for facet, counts in part.facets.items():
@@ -88,12 +94,13 @@ class TantivyEngine(BaseEngine):
         suggestion = None
         if count == 0 and q.text.strip():
             suggestion = self._suggest(searcher, q.text, q.labels)
-        return Results(count, [hit for _, hit in ranked[offset:end]], facets, suggestion)
+        return Results(count, [hit for _, hit in ranked], facets, suggestion)
 
     def _part(self, searcher, q: Query, base, labels: list[str], end: int,
               exclude: str | None = None) -> _Part:
         """The top `end` hits, the count and the facet counts among documents carrying one of
-        `labels` (and not the label `exclude`, which another part counts)."""
+        `labels` (and not the label `exclude`, which another part counts; such a part's hits
+        stay addresses until they make the page)."""
         full = visible(self._schema, base, labels, q.filters())
         if exclude:  # a few labels of small reach: terms intersect faster than a term set
             s, must, never = self._schema, tantivy.Occur.Must, tantivy.Occur.MustNot
@@ -106,13 +113,14 @@ class TantivyEngine(BaseEngine):
                 + [(never, tantivy.Query.term_query(s, "labels", exclude))])
         options = {"order_by_field": "published"} if q.sort == "date" else {}
         found = searcher.search(full, limit=end, count=True, **options)
-        hits = self._hits(searcher, full, found.hits, q.snippets)
+        hits = [at for _, at in found.hits] if exclude else \
+            self._hits(searcher, full, found.hits, q.snippets)
         facets = empty_facets()
         if q.facets and found.count:
             aggs = searcher.aggregate(full, facet_aggregation())
             facets = {f: {b["key"]: b["doc_count"] for b in aggs[f]["buckets"]} for f in FACETS}
         keys = [key if isinstance(key, int | float) else 0 for key, _ in found.hits]
-        return _Part(found.count, list(zip(keys, hits, strict=True)), facets)
+        return _Part(found.count, list(zip(keys, hits, strict=True)), facets, full)
 
     def _shared_part(self, searcher, q: Query, base, end: int) -> _Part:
         """The part of a search every signed-in person shares (documents labelled SHARED),

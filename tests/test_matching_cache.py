@@ -93,3 +93,24 @@ def test_a_barrier_overcome_elsewhere_counts_at_once(planted, login):
     db.session.commit()
     assert "Has overcome: Low attainment in mathematics" in _about(
         _page(browser, planted.seeker), planted.elsewhere.name)
+
+
+def test_the_server_builds_the_pool_before_its_workers_fork(planted, login, app, monkeypatch):
+    import runpy
+    from types import SimpleNamespace
+
+    from network.config import ROOT
+    from network.services import matching
+
+    browser = login(planted.head)
+    matching._CACHE.clear()
+    hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    hooks["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
+    assert matching._CACHE.get(db.engine) is not None
+
+    def rebuild(*_):
+        raise AssertionError("the first match page rebuilt the pool")
+
+    monkeypatch.setattr(matching, "_build", rebuild)
+    assert "Strong in CE2.A and CE2.D" in _about(_page(browser, planted.seeker),
+                                                 planted.right.name)

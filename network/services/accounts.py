@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import ApiToken, User, UserSession
+from models import ApiToken, School, User, UserSession
 from network import audit, mail
 from network.extensions import db
 
@@ -108,7 +108,8 @@ def load_session_user(key: str) -> User | None:
     """The active user a session cookie belongs to, or None if that session has ended
     (read with their school in one query: nearly every page needs both)."""
     record = db.session.get(UserSession, key,
-                            options=[joinedload(UserSession.user).joinedload(User.school)])
+                            options=[joinedload(UserSession.user).joinedload(User.school)
+                                     .lazyload(School.register_entry)])
     if record is None or not record.user.is_active:
         return None
     started = record.created_at if record.created_at.tzinfo else \

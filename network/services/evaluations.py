@@ -110,11 +110,17 @@ def latest(school_id: int, before: int | None = None, final: bool = False,
            with_ratings: bool = True) -> SelfEvaluation | None:
     """The school's most recent evaluation (optionally only final, or before a term order;
     `with_ratings=False`: its ratings are read only if asked for)."""
+    if not with_ratings:  # a school has a few evaluations: read them in one query, keep one
+        query = select(SelfEvaluation).where(SelfEvaluation.school_id == school_id).options(
+            lazyload(SelfEvaluation.ratings))
+        if final:
+            query = query.where(SelfEvaluation.status == "final")
+        rows = [e for e in db.session.scalars(query) if before is None or e.order < before]
+        return max(rows, key=lambda e: e.order, default=None)
     newest = _latest_id(school_id, before, final)
     if newest is None:
         return None
-    options = [] if with_ratings else [lazyload(SelfEvaluation.ratings)]
-    return db.session.get(SelfEvaluation, newest, options=options)  # only its ratings load
+    return db.session.get(SelfEvaluation, newest)  # only its ratings load
 
 
 def _latest_id(school_id: int, before: int | None, final: bool) -> int | None:

@@ -90,8 +90,10 @@ def _load_hits(hits) -> list:
     schools = [h.record_id for h in hits if h.kind == "school"]
     loaded = []
     if records:
+        drafts = any(h.id.endswith(":draft") for h in hits)  # whose co-authors are asked about
         loaded += db.session.scalars(select(Record).where(Record.id.in_(records)).options(
-            defer(Record.body), defer(Record.published_context), selectinload(Record.coauthors),
+            defer(Record.body), defer(Record.published_context),
+            selectinload(Record.coauthors) if drafts else lazyload(Record.coauthors),
             lazyload(Record.barriers), lazyload(Record.standards))).all()
     if schools:
         loaded += db.session.scalars(select(School).where(School.id.in_(schools))).all()
