@@ -15,8 +15,10 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a stuck worker is restarted
 graceful_timeout = 20  # on SIGTERM, finish requests in flight for up to this long
 keepalive = 5
-max_requests = 5000  # recycle workers now and then, so a slow leak cannot grow for ever
-max_requests_jitter = 500
+# Recycle workers now and then, so a slow leak cannot grow for ever; rarely, since a new worker
+# starts without the search parts and published-work lists the old one had worked out.
+max_requests = 100_000
+max_requests_jitter = 10_000
 accesslog = "-" if os.environ.get("ACCESS_LOG") == "1" else None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")

@@ -6,10 +6,11 @@ PostgreSQL, beside a Flask hello-world served the same way.
 For each database: seed 25,000 schools, 100,000 published records and 50,000 people
 (bench/national.py), build the tantivy search index (`flask reindex`; the PostgreSQL run
 copies the index the SQLite run built, since both seeds are the same rows with the same ids),
-start gunicorn with gunicorn.conf.py (2 workers), sign in as a headteacher through the real
-form, and run wrk (bench/wrk.lua) against the hello-world, the cheapest signed-in page (the
-floor every page stands on), the dashboard, school profiles, a search with facets and the
-partner-matching page. Prints one table (with each page's multiple of the hello-world's time);
+start gunicorn with gunicorn.conf.py (2 workers), sign in as 16 headteachers of schools across
+the country through the real form, and run wrk (bench/wrk.lua, each request from the next of
+them in turn) against the hello-world, the cheapest signed-in page (the floor every page
+stands on), the dashboard, school profiles, a search with facets and the partner-matching
+page. Prints one table (with each page's multiple of the hello-world's time);
 writes bench/results.json.
 PostgreSQL runs in a throwaway database `bench_<pid>`, dropped at the end.
 """
@@ -96,10 +97,11 @@ def sign_in(base: str, email: str, password: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def first_load(base: str, cookie: str, paths: list[str]) -> float:
-    """Fetch each path once (must be 200); returns the slowest time in ms (cold caches)."""
+def first_load(base: str, lines: list[tuple[str, str]]) -> float:
+    """Fetch each (cookie, path) once (must be 200); returns the slowest time in ms (cold
+    caches)."""
     slowest = 0.0
-    for path in paths:
+    for cookie, path in lines:
         started = time.perf_counter()
         request = urllib.request.Request(base + path, headers={"Cookie": cookie})
         with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
@@ -110,11 +112,12 @@ def first_load(base: str, cookie: str, paths: list[str]) -> float:
     return round(slowest, 1)
 
 
-def wrk(base: str, cookie: str, paths: list[str], args, workdir: Path) -> dict:
-    """Load `paths` in turn for args.duration seconds; rps and latency percentiles."""
-    listing = workdir / "paths.txt"
-    listing.write_text("\n".join(paths) + "\n")
-    env = {**os.environ, "WRK_PATHS": str(listing), "WRK_COOKIE": cookie}
+def wrk(base: str, lines: list[tuple[str, str]], args, workdir: Path) -> dict:
+    """Send the (cookie, path) requests in turn for args.duration seconds; rps and latency
+    percentiles."""
+    listing = workdir / "requests.txt"
+    listing.write_text("".join(f"{cookie}\t{path}\n" for cookie, path in lines))
+    env = {**os.environ, "WRK_REQUESTS": str(listing)}
     before = load_average()
     out = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d",
                           f"{args.duration}s", "--timeout", "30s", "-s",
@@ -126,30 +129,43 @@ def wrk(base: str, cookie: str, paths: list[str], args, workdir: Path) -> dict:
     return result
 
 
+def requests_for(seeded: dict, cookies: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Per endpoint, the (cookie, path) requests wrk cycles through: each page in turn from
+    each signed-in headteacher, so no one person's caches answer for everybody."""
+    searches = [f"/search?q={urllib.parse.quote(q)}&kind={kind}"
+                + ("&phase=Primary" if n % 2 else "&barrier=low-maths" if n % 3 else "")
+                for n, (q, kind) in enumerate((q, k) for q in SEARCHES
+                                              for k in ("case_study", "lesson_study"))]
+    people = list(zip(cookies, [p["school_id"] for p in seeded["people"]], strict=True))
+
+    def each(paths):
+        return [(cookie, path) for path in paths for cookie, _ in people]
+
+    return {
+        "hello": [("", "/")], "floor": each(["/about"]), "home": each(["/"]),
+        "profile": each(f"/schools/{sid}" for sid in seeded["profile_ids"]),
+        "search": each(searches),
+        "match": [(cookie, f"/schools/{school}/partners{query}")
+                  for query in ("", "?phase=Primary", "?standard=CE2.A")
+                  for cookie, school in people],
+    }
+
+
 def measure(db: str, env: dict, seeded: dict, args, workdir: Path) -> dict:
     """Serve the seeded network and the hello-world; wrk each endpoint in turn."""
-    me = seeded["school_id"]
-    paths = {
-        "hello": ["/"], "floor": ["/about"], "home": ["/"],
-        "profile": [f"/schools/{sid}" for sid in seeded["profile_ids"]],
-        "search": [f"/search?q={urllib.parse.quote(q)}&kind={kind}"
-                   + ("&phase=Primary" if n % 2 else "&barrier=low-maths" if n % 3 else "")
-                   for n, (q, kind) in enumerate((q, k) for q in SEARCHES
-                                                 for k in ("case_study", "lesson_study"))],
-        "match": [f"/schools/{me}/partners", f"/schools/{me}/partners?phase=Primary",
-                  f"/schools/{me}/partners?standard=CE2.A"],
-    }
-    result = {"db": db, "cold_ms": {}}
+    result = {"db": db, "cold_ms": {}, "people": len(seeded["people"])}
     with Server("bench.hello:app", env, args.port) as hello:
         step(f"{db}: wrk hello-world")
-        result["hello"] = wrk(hello.url, "", paths["hello"], args, workdir)
-    with Server("wsgi:app", env, args.port + 1) as app:
-        cookie = sign_in(app.url, seeded["email"], seeded["password"])
+        result["hello"] = wrk(hello.url, [("", "/")], args, workdir)
+    with Server("wsgi:app", {**env, "LOGIN_LIMIT": "1000 per minute"}, args.port + 1) as app:
+        step(f"{db}: signing in {len(seeded['people'])} headteachers")
+        cookies = [sign_in(app.url, p["email"], seeded["password"]) for p in seeded["people"]]
+        lines = requests_for(seeded, cookies)
         for name in ENDPOINTS[1:]:
-            result["cold_ms"][name] = first_load(app.url, cookie, paths[name])
-            first_load(app.url, cookie, paths[name])  # the other worker's caches too
-            step(f"{db}: wrk {name} ({len(paths[name])} paths)")
-            result[name] = wrk(app.url, cookie, paths[name], args, workdir)
+            result["cold_ms"][name] = first_load(app.url, lines[name])
+            first_load(app.url, lines[name])  # the other worker's caches too
+            step(f"{db}: wrk {name} ({len(lines[name])} requests in turn)")
+            result[name] = wrk(app.url, lines[name], args, workdir)
     for name in ENDPOINTS:
         result[f"{name}_rps"] = round(result[name]["rps"], 1)
         result[f"{name}_times_hello"] = round(result["hello"]["rps"] / result[name]["rps"], 1)

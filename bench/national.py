@@ -231,17 +231,23 @@ def seed(schools: int, records: int, seed_value: int) -> dict:
     return summary(rows, plans, time.monotonic() - started)
 
 
+PEOPLE = 16  # headteachers the benchmark signs in as at once
+
+
 def summary(rows: dict, plans: list, seconds: float) -> dict:
-    """Who the benchmark signs in as: a headteacher with a final evaluation, and a
-    network-visible school in another cluster whose profile that person may open."""
+    """Who the benchmark signs in as: a headteacher with a final evaluation (and PEOPLE
+    headteachers spread across the country, each in their own cluster), and network-visible
+    schools in another cluster whose profiles they may open."""
     schools = {s["id"]: s for s in rows["schools"]}
     shared = {p["school_id"] for p in rows["profiles"] if p["visibility"] == "network"}
     heads = [u for u in rows["users"] if u["school_role"] == "headteacher"]
     me = heads[len(heads) // 3]
     others = [sid for sid in sorted(shared)
               if schools[sid]["cluster_id"] != schools[me["school_id"]]["cluster_id"]]
+    people = [{"email": u["email"], "school_id": u["school_id"]}
+              for u in heads[::max(1, len(heads) // PEOPLE)][:PEOPLE]]
     return {"email": me["email"], "password": PASSWORD, "school_id": me["school_id"],
-            "profile_ids": others[::max(1, len(others) // 8)][:8],
+            "people": people, "profile_ids": others[::max(1, len(others) // 8)][:8],
             "counts": {"schools": len(rows["schools"]), "clusters": len(plans),
                        "users": len(rows["users"]), "ratings": len(rows["ratings"])},
             "seconds": round(seconds, 1)}

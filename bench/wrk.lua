@@ -1,26 +1,28 @@
--- wrk script for `make bench`: each request picks one of several paths, sends the session
--- cookie of a real sign-in, and done() prints one JSON line with rps and percentiles.
---   WRK_PATHS=file-with-one-path-a-line WRK_COOKIE="session=..." wrk -s bench/wrk.lua URL
+-- wrk script for `make bench`: each request is the next line of a list of (cookie, path) pairs,
+-- so the load comes from several signed-in people at once; done() prints one JSON line with
+-- rps and percentiles.
+--   WRK_REQUESTS=file-of-"cookie<TAB>path"-lines wrk -s bench/wrk.lua URL
+-- An empty cookie sends none.
 
-local paths = {}
-local cookie = os.getenv("WRK_COOKIE") or ""
-local file = io.open(os.getenv("WRK_PATHS") or "", "r")
+local requests = {}
+local file = io.open(os.getenv("WRK_REQUESTS") or "", "r")
 if file then
   for line in file:lines() do
-    if #line > 0 then paths[#paths + 1] = line end
+    local cookie, path = line:match("^([^\t]*)\t(.+)$")
+    if path then requests[#requests + 1] = { cookie = cookie, path = path } end
   end
   file:close()
 end
-if #paths == 0 then paths[1] = "/" end
+if #requests == 0 then requests[1] = { cookie = "", path = "/" } end
 
 local counter = 0
 
 function request()
   counter = counter + 1
-  local path = paths[(counter % #paths) + 1]
+  local chosen = requests[(counter % #requests) + 1]
   local headers = {}
-  if #cookie > 0 then headers["Cookie"] = cookie end
-  return wrk.format("GET", path, headers)
+  if #chosen.cookie > 0 then headers["Cookie"] = chosen.cookie end
+  return wrk.format("GET", chosen.path, headers)
 end
 
 function done(summary, latency, requests)

@@ -13,6 +13,7 @@ from network import (
     logs,
     once,
     security,
+    templating,
 )
 from network.config import ROOT, from_environment
 from network.extensions import csrf, db, limiter, login_manager, migrate
@@ -26,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.jinja_environment = templating.Environment  # before the environment is first made
     app.config.update(from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
     logs.configure(app.config.get("LOG_FORMAT", "json"))
@@ -55,7 +57,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.install(app)
     _register_blueprints(app)
 
-    from network import cli, indexing, templating
+    from network import cli, indexing
 
     cli.install(app)
     templating.install(app)

@@ -1,10 +1,23 @@
 """What every template may use: the menu, the inbox count, small filters."""
 
 from flask import Flask, request, url_for
+from flask.templating import Environment as FlaskEnvironment
 from flask_login import current_user
 
 from models.toolkit_data import BARRIERS
 from network import text
+
+
+class Environment(FlaskEnvironment):
+    """Flask's template environment with each template's globals as a plain dict (a snapshot
+    taken when the template loads) instead of a ChainMap: every `{% from ... import %}` -
+    two dozen a page with the GOV.UK templates - compares those keys with its caller's, which
+    on a ChainMap costs a lookup through both maps per key. Globals are all set while the app
+    is built, before any template loads."""
+
+    def make_globals(self, d):
+        """The environment's globals overlaid with the template's own, as one dict."""
+        return {**self.globals, **(d or {})}
 
 
 def _menu() -> list[dict]:

@@ -260,7 +260,9 @@ class TantivyEngine(BaseEngine):
     def _build(self, directory: Path, docs: Iterator[Document],
                progress: Callable[[int], None] | None) -> None:
         ix = tantivy.Index(schema(), path=str(directory), reuse=False)
-        writer = ix.writer(heap_size=BUILD_HEAP, num_threads=0)
+        # One indexing thread: the build waits on reading the database, not on tantivy, and
+        # one thread writes a few large segments (every search pays per segment).
+        writer = ix.writer(heap_size=BUILD_HEAP, num_threads=1)
         try:
             for doc in counted(docs, progress):
                 writer.add_document(to_document(doc))

@@ -11,6 +11,8 @@ def warm(app: Flask) -> None:
     from network.services import matching
     from network.services.vocabulary import vocabulary
 
+    if "sqlalchemy" not in app.extensions:  # another app under the same settings (bench/hello.py)
+        return
     with app.app_context():
         try:
             vocabulary()
