@@ -359,3 +359,24 @@ def test_a_request_for_support_sent_twice_is_made_once(no_csrf, app, login, brok
     assert first.status_code == 302 and second.status_code == 303
     assert second.headers["Location"] == first.headers["Location"]
     assert db.session.scalar(select(func.count(SupportRequest.id))) == 1
+
+
+def test_a_broker_never_proposes_their_own_school_as_the_supporting_school(
+        no_csrf, app, login, brokers, make_user):
+    net = brokers
+    net.insider = make_user(net.right, "senior_leader", lle=True, name="Ina Insider")
+    head = _as(app, login, net.head)
+    assert _ask(head, net, broker="insider").status_code == 302
+    asked = db.session.scalar(select(SupportRequest))
+    insider = _as(app, login, net.insider)
+    shown = _page(insider.get(f"/support-requests/{asked.id}"))
+    assert f"{net.right.name}: it is your own school: another broker must propose it" in shown
+    url = f"/support-requests/{asked.id}/propose"
+    own = insider.post(url, data={"supporting_school_id": str(net.right.id),
+                                  "standards": ["CE2.A"], "activities": "Visits."})
+    assert own.status_code == 200 and "Visits." in _page(own)
+    assert db.session.scalar(select(func.count(Partnership.id))) == 0
+    other = insider.post(url, data={"supporting_school_id": str(net.elsewhere.id),
+                                    "standards": ["CE2.A"], "activities": "Visits."})
+    assert other.status_code == 302
+    assert db.session.scalar(select(Partnership.supporting_school_id)) == net.elsewhere.id

@@ -73,9 +73,10 @@ def matches_for(actor: User, school_id: int, limit: int = 10,
     return ranked(school, limit, filters or {})
 
 
-def ranked(school: School, limit: int, filters: dict) -> Found:
+def ranked(school: School, limit: int, filters: dict, broker: User | None = None) -> Found:
     """Ranked partners for a school the caller has already checked the actor may match for:
-    partnered and declined pairings are left out with their reasons."""
+    partnered and declined pairings are left out with their reasons, and so is the school of
+    the `broker` looking for a partner (nobody brokers support from their own school)."""
     from network.services.partnerships import exclusions
 
     final = latest(school.id, final=True, with_ratings=False)
@@ -111,6 +112,8 @@ def ranked(school: School, limit: int, filters: dict) -> Found:
         phase=bands["phase"], size_band=bands["size"], fsm_band=bands["fsm"],
         region=bands["region"], headteacher_ids=heads)
     left_out = {sid: why for sid, why in exclusions(school.id).items() if sid in found.urns}
+    if broker is not None and broker.school_id in found.urns:
+        left_out[broker.school_id] = "it is your own school: another broker must propose it"
     found.matches, found.excluded = matching.rank(
         found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles)
     return found
