@@ -380,3 +380,17 @@ def test_a_broker_never_proposes_their_own_school_as_the_supporting_school(
                                     "standards": ["CE2.A"], "activities": "Visits."})
     assert other.status_code == 302
     assert db.session.scalar(select(Partnership.supporting_school_id)) == net.elsewhere.id
+
+
+def test_candidates_are_ranked_on_what_the_request_names(no_csrf, app, login, brokers):
+    net = brokers
+    head = _as(app, login, net.head)
+    assert head.post(f"/schools/{net.seeker.id}/support", data={
+        "broker": str(net.lle.id), "standards": ["CE2.D"], "barriers": [],
+        "hopes": "Moderation of writing."}).status_code == 302
+    asked = db.session.scalar(select(SupportRequest))
+    page = _page(_as(app, login, net.lle).get(f"/support-requests/{asked.id}"))
+    assert "Ranked on what the request names: strength in CE2.D." in page
+    assert "Strong in CE2.D, where you rate 3" in page
+    assert "Strong in CE2.A and CE2.D" not in page
+    assert "Strong in CE2.A and CE2.D" in _page(head.get(f"/schools/{net.seeker.id}/partners"))

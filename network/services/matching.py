@@ -34,6 +34,7 @@ from models import (
     SchoolProfile,
     SearchChange,
     SelfEvaluation,
+    SupportRequest,
     User,
 )
 from network import matching
@@ -73,10 +74,13 @@ def matches_for(actor: User, school_id: int, limit: int = 10,
     return ranked(school, limit, filters or {})
 
 
-def ranked(school: School, limit: int, filters: dict, broker: User | None = None) -> Found:
+def ranked(school: School, limit: int, filters: dict, broker: User | None = None,
+           asked: SupportRequest | None = None) -> Found:
     """Ranked partners for a school the caller has already checked the actor may match for:
     partnered and declined pairings are left out with their reasons, and so is the school of
-    the `broker` looking for a partner (nobody brokers support from their own school)."""
+    the `broker` looking for a partner (nobody brokers support from their own school). For a
+    request for support (`asked`), the needs are the 3s and 4s it names (all of them if it
+    names none) and the barriers those it names (those faced if it names none)."""
     from network.services.partnerships import exclusions
 
     final = latest(school.id, final=True, with_ratings=False)
@@ -100,13 +104,14 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
                           if sid in found.urns}
     bands = context_bands(school.register_entry)
     current, _ = net.groups.get(school.id, (None, frozenset()))
-    facing = frozenset(db.session.scalars(select(SchoolBarrier.barrier_slug).where(
-        SchoolBarrier.school_id == school.id, SchoolBarrier.overcome_on.is_(None))))
+    facing = frozenset(asked.barriers if asked is not None and asked.barriers else
+                       db.session.scalars(select(SchoolBarrier.barrier_slug).where(
+                           SchoolBarrier.school_id == school.id,
+                           SchoolBarrier.overcome_on.is_(None))))
     heads = frozenset(net.heads.get(school.id, ()))
     found.seeker = matching.Seeker(
         school_id=school.id, name=school.name,
-        needs=dict(db.session.execute(select(Rating.standard_id, Rating.rating).where(
-            Rating.evaluation_id == final.id, Rating.rating >= 3)).all()),
+        needs=_needs(final, asked),
         barriers=facing, group_id=current,
         group_name=net.group_names.get(current, "") if current else "",
         phase=bands["phase"], size_band=bands["size"], fsm_band=bands["fsm"],
@@ -117,6 +122,14 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
     found.matches, found.excluded = matching.rank(
         found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles)
     return found
+
+
+def _needs(final: SelfEvaluation, asked: SupportRequest | None) -> dict[str, int]:
+    """The seeker's needs: its 3s and 4s, or those of them a request for support names."""
+    rated = dict(db.session.execute(select(Rating.standard_id, Rating.rating).where(
+        Rating.evaluation_id == final.id, Rating.rating >= 3)).all())
+    named = {sid: rating for sid, rating in rated.items() if asked and sid in asked.standards}
+    return named or rated
 
 
 class _Visible(Mapping):

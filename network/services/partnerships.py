@@ -95,7 +95,7 @@ def propose(actor: User, request_id: int, supporting_school_id: int, standards: 
     require(actor, "propose", request)
     from network.services.matching import ranked
 
-    found = ranked(request.school, 10_000, {}, broker=actor)
+    found = ranked(request.school, 10_000, {}, broker=actor, asked=request)
     if found.evaluation is None:
         raise SupportError("The school has no final self-evaluation yet: partners are matched "
                            "to the needs it records there", "supporting_school_id")

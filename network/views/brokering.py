@@ -70,7 +70,7 @@ def support_request(support_id: int):
     broker = can(current_user, "propose", asked)
     found = needs = needs_term = None
     if broker:
-        found = matcher.ranked(asked.school, 10, {}, broker=current_user)
+        found = matcher.ranked(asked.school, 10, {}, broker=current_user, asked=asked)
         needs, needs_term = support.needs(asked)
     proposals = [p for p in service.for_person(current_user) if p.request_id == asked.id]
     return render_template("brokering/request.html", asked=asked, broker=broker, found=found,
@@ -91,7 +91,7 @@ def propose(support_id: int):
     """A broker proposes a supporting school from the candidates."""
     asked = support.get(current_user, support_id)
     require(current_user, "propose", asked)
-    found = matcher.ranked(asked.school, 10, {}, broker=current_user)
+    found = matcher.ranked(asked.school, 10, {}, broker=current_user, asked=asked)
     form = ProposalForm()
     form.supporting_school_id.choices = [(str(m.school_id), m.name) for m in found.matches]
     form.barriers.choices = [(b.slug, b.title) for b in profiles.barrier_taxonomy()]
@@ -127,8 +127,8 @@ def requests():
     """For LLEs and coordinators: the requests they were asked to broker, each with the
     school's named standards and its three best candidates."""
     asked = support.for_broker(current_user)
-    top = {r.id: matcher.ranked(r.school, 3, {}, broker=current_user).matches for r in asked
-           if r.status != "withdrawn"}
+    top = {r.id: matcher.ranked(r.school, 3, {}, broker=current_user, asked=r).matches
+           for r in asked if r.status != "withdrawn"}
     return render_template("brokering/requests.html", asked=asked, top=top)
 
 
