@@ -8,7 +8,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from network import (
     audit,
-    database,  # noqa: F401  (installs the SQLite engine hooks)
+    database,
     errors,
     logs,
     once,
@@ -50,7 +50,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     logs.say_rate_limit_storage(app)
     _init_login(app)
 
-    logs.install(app)  # first, so every request has its id before other hooks log
+    database.install(app)  # before any hook reads the database
+    logs.install(app)  # first to log, so every request has its id before other hooks log
     security.install(app)
     audit.install(app)
     once.install(app)
