@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tantivy
@@ -34,15 +34,16 @@ KEPT_SEARCHES = 2000  # shared parts kept per process before they are all droppe
 BUILD_HEAP = 400_000_000
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Part:
-    """One part of a search: how many documents match, the top hits with their sort keys, and
-    the facet counts."""
+    """One part of a search: how many documents match, the top documents with their sort
+    keys, the facet counts, and the hits read so far (a kept part reads each hit once)."""
 
     count: int
-    hits: list[tuple[float, Hit | tantivy.DocAddress]]
+    found: list[tuple[float, tantivy.DocAddress]]
     facets: dict[str, dict[str, int]]
     query: tantivy.Query
+    read: dict[int, Hit] = field(default_factory=dict)
 
 
 class TantivyEngine(BaseEngine):
@@ -79,12 +80,13 @@ class TantivyEngine(BaseEngine):
         if SHARED in q.labels:
             parts.append(self._shared_part(searcher, q, base, end))
         count = sum(part.count for part in parts)
-        ranked = sorted((hit for part in parts for hit in part.hits), key=lambda kh: kh[0],
-                        reverse=True)[offset:end]
-        if mine:  # only the person's own hits that made the page are read and highlighted
-            own = [(key, at) for key, at in ranked if not isinstance(at, Hit)]
-            read = iter(self._hits(searcher, mine.query, own, q.snippets))
-            ranked = [(key, at if isinstance(at, Hit) else next(read)) for key, at in ranked]
+        ranked = sorted(((key, n, i) for n, part in enumerate(parts)
+                         for i, (key, _) in enumerate(part.found)),
+                        key=lambda kni: kni[0], reverse=True)[offset:end]
+        for n, part in enumerate(parts):  # only the hits that make the page are read
+            unread = [i for _, m, i in ranked if m == n and i not in part.read]
+            hits = self._hits(searcher, part.query, [part.found[i] for i in unread], q.snippets)
+            part.read.update(zip(unread, hits, strict=True))
         facets = empty_facets()
         for part in parts:
             for facet, counts in part.facets.items():
@@ -94,13 +96,12 @@ class TantivyEngine(BaseEngine):
         suggestion = None
         if count == 0 and q.text.strip():
             suggestion = self._suggest(searcher, q.text, q.labels)
-        return Results(count, [hit for _, hit in ranked], facets, suggestion)
+        return Results(count, [parts[n].read[i] for _, n, i in ranked], facets, suggestion)
 
     def _part(self, searcher, q: Query, base, labels: list[str], end: int,
               exclude: str | None = None) -> _Part:
-        """The top `end` hits, the count and the facet counts among documents carrying one of
-        `labels` (and not the label `exclude`, which another part counts; such a part's hits
-        stay addresses until they make the page)."""
+        """The top `end` documents, the count and the facet counts among documents carrying
+        one of `labels` (and not the label `exclude`, which another part counts)."""
         full = visible(self._schema, base, labels, q.filters())
         if exclude:  # a few labels of small reach: terms intersect faster than a term set
             s, must, never = self._schema, tantivy.Occur.Must, tantivy.Occur.MustNot
@@ -113,14 +114,12 @@ class TantivyEngine(BaseEngine):
                 + [(never, tantivy.Query.term_query(s, "labels", exclude))])
         options = {"order_by_field": "published"} if q.sort == "date" else {}
         found = searcher.search(full, limit=end, count=True, **options)
-        hits = [at for _, at in found.hits] if exclude else \
-            self._hits(searcher, full, found.hits, q.snippets)
         facets = empty_facets()
         if q.facets and found.count:
             aggs = searcher.aggregate(full, facet_aggregation())
             facets = {f: {b["key"]: b["doc_count"] for b in aggs[f]["buckets"]} for f in FACETS}
-        keys = [key if isinstance(key, int | float) else 0 for key, _ in found.hits]
-        return _Part(found.count, list(zip(keys, hits, strict=True)), facets, full)
+        return _Part(found.count, [(key if isinstance(key, int | float) else 0, at)
+                                   for key, at in found.hits], facets, full)
 
     def _shared_part(self, searcher, q: Query, base, end: int) -> _Part:
         """The part of a search every signed-in person shares (documents labelled SHARED),
