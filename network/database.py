@@ -7,6 +7,8 @@ from flask import Flask, current_app, g, has_app_context, has_request_context, r
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from network.extensions import db
+
 _READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -51,8 +53,6 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def _read_without_transaction():
-        if request.method in _READ_ONLY_METHODS and request.endpoint != "static":
-            from network.extensions import db
-
-            if db.engine.dialect.name == "postgresql":
-                db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        if request.method in _READ_ONLY_METHODS and request.endpoint != "static" \
+                and db.engine.dialect.name == "postgresql":
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -19,7 +19,7 @@ from search.tantivy_support import (
     STEM,
     any_field,
     facet_aggregation,
-    restrict,
+    labelled,
     schema,
     text_query,
     to_document,
@@ -29,9 +29,9 @@ from search.tantivy_support import (
 # Fields snippets are cut from, in the order preferred when they highlight equally.
 SNIPPET_FIELDS = [f for f in TEXT_FIELDS if f != "title"]
 WRITER_HEAP = 50_000_000
+BUILD_HEAP = 400_000_000
 SHARED = "network"  # the label every signed-in person's searches carry
 KEPT_SEARCHES = 2000  # shared parts kept per process before they are all dropped
-BUILD_HEAP = 400_000_000
 
 
 @dataclass
@@ -102,16 +102,7 @@ class TantivyEngine(BaseEngine):
               exclude: str | None = None) -> _Part:
         """The top `end` documents, the count and the facet counts among documents carrying
         one of `labels` (and not the label `exclude`, which another part counts)."""
-        full = visible(self._schema, base, labels, q.filters())
-        if exclude:  # a few labels of small reach: terms intersect faster than a term set
-            s, must, never = self._schema, tantivy.Occur.Must, tantivy.Occur.MustNot
-            any_label = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.term_query(s, "labels", label))
-                 for label in labels])
-            full = tantivy.Query.boolean_query(
-                [(must, tantivy.Query.const_score_query(any_label, 0.0)), (must, base)]
-                + [(must, restrict(s, field, values)) for field, values in q.filters().items()]
-                + [(never, tantivy.Query.term_query(s, "labels", exclude))])
+        full = visible(self._schema, base, labels, q.filters(), exclude)
         options = {"order_by_field": "published"} if q.sort == "date" else {}
         found = searcher.search(full, limit=end, count=True, **options)
         facets = empty_facets()
@@ -200,7 +191,7 @@ class TantivyEngine(BaseEngine):
             stop_words=sorted(STOP_WORDS))
         q = tantivy.Query.boolean_query([
             (tantivy.Occur.Must, like),
-            (tantivy.Occur.Must, restrict(s, "labels", labels)),
+            (tantivy.Occur.Must, labelled(s, labels)),
             (tantivy.Occur.MustNot, by_id),
         ])
         return self._hits(searcher, None, searcher.search(q, limit=limit).hits, True)

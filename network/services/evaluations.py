@@ -22,7 +22,7 @@ from network import audit, indexing, terms
 from network.access import get_visible_or_404, require
 from network.extensions import db
 from network.services.profiles import Conflict
-from network.services.vocabulary import vocabulary
+from network.services.vocabulary import StandardTerm, vocabulary
 
 __all__ = ["Conflict", "EvaluationError"]
 
@@ -95,7 +95,7 @@ def start(actor: User, school_id: int, year: int, term: str,
     return evaluation
 
 
-def standards_by_id(ids) -> dict[str, Standard]:
+def standards_by_id(ids) -> dict[str, StandardTerm]:
     """The named standards, by id, for showing their titles."""
     known = vocabulary().standards
     return {sid: known[sid] for sid in dict.fromkeys(ids) if sid in known}
@@ -106,32 +106,17 @@ def all_standard_ids() -> list[str]:
     return list(vocabulary().standards)
 
 
-def latest(school_id: int, before: int | None = None, final: bool = False,
-           with_ratings: bool = True) -> SelfEvaluation | None:
-    """The school's most recent evaluation (optionally only final, or before a term order;
-    `with_ratings=False`: its ratings are read only if asked for)."""
-    if not with_ratings:  # a school has a few evaluations: read them in one query, keep one
-        query = select(SelfEvaluation).where(SelfEvaluation.school_id == school_id).options(
-            lazyload(SelfEvaluation.ratings))
-        if final:
-            query = query.where(SelfEvaluation.status == "final")
-        rows = [e for e in db.session.scalars(query) if before is None or e.order < before]
-        return max(rows, key=lambda e: e.order, default=None)
-    newest = _latest_id(school_id, before, final)
-    if newest is None:
-        return None
-    return db.session.get(SelfEvaluation, newest)  # only its ratings load
-
-
-def _latest_id(school_id: int, before: int | None, final: bool) -> int | None:
-    """The id of the school's most recent evaluation, as `latest` chooses it."""
-    query = select(SelfEvaluation.id, SelfEvaluation.year, SelfEvaluation.term).where(
-        SelfEvaluation.school_id == school_id)
+def latest(school_id: int, before: int | None = None,
+           final: bool = False) -> SelfEvaluation | None:
+    """The school's most recent evaluation (optionally only final, or before a term order).
+    A school has a few evaluations, read in one query; the chosen one's ratings are read when
+    first used."""
+    query = select(SelfEvaluation).where(SelfEvaluation.school_id == school_id).options(
+        lazyload(SelfEvaluation.ratings))
     if final:
         query = query.where(SelfEvaluation.status == "final")
-    terms_ = [(year * 3 + TERMS.index(term), eid) for eid, year, term in db.session.execute(query)]
-    newest = max((t for t in terms_ if before is None or t[0] < before), default=None)
-    return newest[1] if newest else None
+    rows = [e for e in db.session.scalars(query) if before is None or e.order < before]
+    return max(rows, key=lambda e: e.order, default=None)
 
 
 def snapshot(evaluation: SelfEvaluation, codes: list[str] | None = None) -> dict:
@@ -201,7 +186,7 @@ def changes(evaluation: SelfEvaluation) -> list[tuple[str, int | None, int | Non
 
 def offers_and_needs(school_id: int) -> tuple[list[str], list[str], SelfEvaluation | None]:
     """From the latest final evaluation: standards rated 1 (offers) and 3 or 4 (needs)."""
-    final = latest(school_id, final=True, with_ratings=False)
+    final = latest(school_id, final=True)
     if final is None:
         return [], [], None
     rated = {sid: rating for sid, rating in db.session.execute(
@@ -220,14 +205,14 @@ def opted_in(school_id: int) -> set[str]:
 
 def public_offers(school_id: int) -> list[str]:
     """Offers the network may see: rated 1 in the latest final evaluation AND opted in."""
-    final = _latest_id(school_id, None, final=True)
+    final = latest(school_id, final=True)
     if final is None:
         return []
     return list(db.session.scalars(
         select(Rating.standard_id).join(OfferOptIn, and_(
             OfferOptIn.school_id == school_id, OfferOptIn.standard_id == Rating.standard_id))
         .join(Standard, Standard.id == Rating.standard_id).join(CoreElement)
-        .where(Rating.evaluation_id == final, Rating.rating == 1)
+        .where(Rating.evaluation_id == final.id, Rating.rating == 1)
         .order_by(CoreElement.position, Standard.position)))
 
 

@@ -83,7 +83,7 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
     names none) and the barriers those it names (those faced if it names none)."""
     from network.services.partnerships import exclusions
 
-    final = latest(school.id, final=True, with_ratings=False)
+    final = latest(school.id, final=True)
     found = Found(school=school, evaluation=final)
     if final is None:
         return found
@@ -184,6 +184,7 @@ class _Network:
 
 _CACHE: "weakref.WeakKeyDictionary[object, _Network]" = weakref.WeakKeyDictionary()
 WINDOW = 1000  # changes committed out of id order (PostgreSQL) are seen within this many ids
+_MEMO = "network.change_generations"  # where a request keeps the generations it has read
 
 
 def generation(floor: int) -> tuple:
@@ -191,18 +192,13 @@ def generation(floor: int) -> tuple:
     Read once per request and floor (in one query); a commit in this process reads it anew."""
     memo = request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
     if floor not in memo:
-        newest = select(SearchChange.id).order_by(SearchChange.id.desc()).limit(1)
-        row = db.session.execute(select(
-            newest.scalar_subquery(),
-            select(SearchChange.at).where(SearchChange.id == newest.scalar_subquery())
-            .scalar_subquery(),
-            select(func.count(SearchChange.id)).where(SearchChange.id > floor)
-            .scalar_subquery())).one()
-        memo[floor] = (floor, row[0] or 0, str(row[1]) if row[1] is not None else "", row[2])
+        newest = select(SearchChange.id, SearchChange.at).order_by(
+            SearchChange.id.desc()).limit(1).subquery()
+        above = select(func.count(SearchChange.id)).where(SearchChange.id > floor)
+        row = db.session.execute(select(newest.c.id, newest.c.at, above.scalar_subquery())
+                                 .select_from(newest)).first()
+        memo[floor] = (floor, row[0], str(row[1]), row[2]) if row else (floor, 0, "", 0)
     return memo[floor]
-
-
-_MEMO = "network.change_generations"
 
 
 @event.listens_for(Session, "after_commit")
