@@ -198,27 +198,54 @@ class Pool:
         self.heads: dict[int, int] = {}
         self.available = self.closed = self.full = self.roomy = 0
         for i, c in enumerate(self.candidates):
-            bit = 1 << i
-            for sid in c.offers:
-                self.offers[sid] = self.offers.get(sid, 0) | bit
-            for slug in c.overcome:
-                self.overcome[slug] = self.overcome.get(slug, 0) | bit
-            for gid in c.past_groups:
-                self.left[gid] = self.left.get(gid, 0) | bit
-            for key in ("phase", "size_band", "fsm_band", "region"):
-                value = getattr(c, key)
-                if _known(value):
-                    self.context[key, value] = self.context.get((key, value), 0) | bit
-            for head in c.headteacher_ids:
-                self.heads[head] = self.heads.get(head, 0) | bit
-            if not c.open_to_partnering:
-                self.closed |= bit
-            elif c.spare_capacity <= 0:
-                self.full |= bit
+            self._mark(i, c, True)
+
+    def put(self, candidate: Candidate) -> bool:
+        """Replace the candidate with the same school id, or add a school newer than every
+        other (the pool stays ordered by id); False, changing nothing, when a new school would
+        have to go in the middle and the pool must be built again."""
+        at = self.position.get(candidate.school_id)
+        if at is None:
+            if self.candidates and candidate.school_id < self.candidates[-1].school_id:
+                return False
+            at = self.position[candidate.school_id] = len(self.candidates)
+            self.candidates.append(candidate)
+        else:
+            self._mark(at, self.candidates[at], False)
+            self.candidates[at] = candidate
+        self._mark(at, candidate, True)
+        return True
+
+    def _mark(self, i: int, c: Candidate, on: bool) -> None:
+        """Set (or clear) candidate `c`'s bit at position `i` in every bitset it belongs to;
+        a bitset left empty is dropped."""
+        bit = 1 << i
+
+        def flip(bitsets: dict, key) -> None:
+            bits = bitsets.get(key, 0) | bit if on else bitsets.get(key, 0) & ~bit
+            if bits:
+                bitsets[key] = bits
             else:
-                self.available |= bit
-            if c.spare_capacity >= 2:
-                self.roomy |= bit
+                bitsets.pop(key, None)
+
+        for sid in c.offers:
+            flip(self.offers, sid)
+        for slug in c.overcome:
+            flip(self.overcome, slug)
+        for gid in c.past_groups:
+            flip(self.left, gid)
+        for key in ("phase", "size_band", "fsm_band", "region"):
+            value = getattr(c, key)
+            if _known(value):
+                flip(self.context, (key, value))
+        for head in c.headteacher_ids:
+            flip(self.heads, head)
+        state = "closed" if not c.open_to_partnering else \
+            "full" if c.spare_capacity <= 0 else "available"
+        flags = {state, "roomy"} if c.spare_capacity >= 2 else {state}
+        for name in flags:
+            value = getattr(self, name)
+            setattr(self, name, value | bit if on else value & ~bit)
 
     def __len__(self) -> int:
         return len(self.candidates)

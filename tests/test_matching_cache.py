@@ -100,17 +100,17 @@ def test_the_server_builds_the_pool_before_its_workers_fork(planted, login, app,
     from types import SimpleNamespace
 
     from network.config import ROOT
-    from network.services import matching
+    from network.services import pool
 
     browser = login(planted.head)
-    matching._CACHE.clear()
+    pool._CACHE.clear()
     hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     hooks["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
-    assert matching._CACHE.get(db.engine) is not None
+    assert pool._CACHE.get(db.engine) is not None
 
     def rebuild(*_):
         raise AssertionError("the first match page rebuilt the pool")
 
-    monkeypatch.setattr(matching, "_build", rebuild)
+    monkeypatch.setattr(pool, "_build", rebuild)
     assert "Strong in CE2.A and CE2.D" in _about(_page(browser, planted.seeker),
                                                  planted.right.name)

@@ -6,21 +6,29 @@ is never named here, even for attributed records: readers open the record, where
 platform's usual rules decide what it shows, and ask the authors through contact without
 exposure.
 
-Counting tags across every published record is the slow part at national scale, so each
-process keeps the lists it has worked out, per school and reader's cluster, until the search
-change log (written in the same transaction as every change to a record, a school or its
-barriers) moves on: the next request after a commit in any process sees the change.
+Counting tags across every published record in the database takes seconds at national scale,
+so each process keeps a shelf of the live records by barrier (read once, before gunicorn
+forks its workers) and keeps it current with the change log (network/services/changes.py):
+only the records changed since are read again, so a list costs milliseconds even while the
+network is being written to. The lists themselves are kept per school and reader's cluster
+until the next change.
 """
 
+import heapq
 import weakref
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
-from models import Record, RecordBarrier, School, SchoolBarrier, SearchChange, User
+from models import Record, RecordBarrier, School, SchoolBarrier, User
 from network.access import can_read_live
 from network.extensions import db
-from network.services.matching import WINDOW, generation
+from network.services import changes
+
+MAX_RECORDS_APPLIED = 2000  # more changed records than this at once: read the shelf again
+MAX_KEPT = 5000  # lists kept per process before they are all dropped
 
 
 @dataclass
@@ -34,8 +42,87 @@ class Work:
     barriers: list[str]
 
 
-_CACHE: "weakref.WeakKeyDictionary[object, tuple[tuple, dict]]" = weakref.WeakKeyDictionary()
-MAX_KEPT = 5000  # lists kept per process before they are all dropped
+@dataclass(frozen=True, slots=True)
+class _Live:
+    """What the lists need of one live record."""
+
+    kind: str
+    title: str
+    published_at: datetime | None
+    school_id: int
+    cluster_id: int
+    network: bool  # the whole network may read it (else its own cluster only)
+    barriers: frozenset[str]
+
+
+@dataclass
+class _Shelf:
+    """Every live record by barrier, as of `mark`, and the lists worked out from it since."""
+
+    mark: changes.Mark
+    live: dict[int, _Live] = field(default_factory=dict)
+    on: dict[tuple[int | None, str], set[int]] = field(default_factory=dict)  # (cluster or
+    # None for the whole network, barrier) -> live records
+    kept: dict[tuple, list[Work]] = field(default_factory=dict)
+
+    def put(self, record_id: int, entry: _Live | None) -> None:
+        """Shelve the record as it now is (None: no longer live)."""
+        old = self.live.pop(record_id, None)
+        for slug in old.barriers if old else ():
+            self.on[_shelf_key(old), slug].discard(record_id)
+        if entry is not None:
+            self.live[record_id] = entry
+            for slug in entry.barriers:
+                self.on.setdefault((_shelf_key(entry), slug), set()).add(record_id)
+
+
+def _shelf_key(entry: _Live) -> int | None:
+    return None if entry.network else entry.cluster_id
+
+
+_CACHE: "weakref.WeakKeyDictionary[object, _Shelf]" = weakref.WeakKeyDictionary()
+
+
+def shelf() -> _Shelf:
+    """This process's shelf of live records, brought up to date with the change log."""
+    engine = db.engine
+    cached = _CACHE.get(engine)
+    if cached is not None and cached.mark.current():
+        return cached
+    if cached is not None:
+        now, keys = changes.since(cached.mark)
+        keys = keys if keys is not None else {"everything"}
+        records = {int(k.partition(":")[2]) for k in keys if k.startswith("record:")}
+        if len(records) <= MAX_RECORDS_APPLIED and all(
+                k.startswith(("record:", "school:")) for k in keys):
+            read = _read(records) if records else {}
+            for record_id in records:
+                cached.put(record_id, read.get(record_id))
+            cached.kept.clear()  # a school's barriers or a record changed: lists anew
+            cached.mark = now
+            return cached
+    built = _Shelf(changes.mark())
+    for record_id, entry in _read(None).items():
+        built.put(record_id, entry)
+    _CACHE[engine] = built
+    return built
+
+
+def _read(ids: set[int] | None) -> dict[int, _Live]:
+    """The live records among `ids` (None: all of them), with their barriers."""
+    live = (Record.published_visibility.is_not(None), Record.withdrawn_at.is_(None))
+    rows = select(Record.id, Record.kind, Record.published_title, Record.published_at,
+                  Record.school_id, Record.cluster_id, Record.published_visibility).where(*live)
+    tags = select(RecordBarrier.record_id, RecordBarrier.barrier_slug).join(
+        Record, Record.id == RecordBarrier.record_id).where(*live)
+    if ids is not None:
+        rows, tags = rows.where(Record.id.in_(ids)), tags.where(Record.id.in_(ids))
+    barriers: dict[int, set[str]] = {}
+    for record_id, slug in db.session.execute(tags):
+        barriers.setdefault(record_id, set()).add(slug)
+    return {r.id: _Live(r.kind, r.published_title or "", r.published_at, r.school_id,
+                        r.cluster_id, r.published_visibility == "network",
+                        frozenset(barriers.get(r.id, ()))) for r in db.session.execute(rows)}
 
 
 def on_barriers(actor: User, school: School, limit: int = 10) -> list[Work]:
@@ -43,45 +130,38 @@ def on_barriers(actor: User, school: School, limit: int = 10) -> list[Work]:
     sharing most barriers first, then the newest (worked out once per change to the data)."""
     if not (actor.is_authenticated and actor.is_active):
         return []
-    engine = db.engine
-    cached = _CACHE.get(engine)
-    if cached is None or generation(cached[0][0]) != cached[0]:
-        top = db.session.scalar(select(func.max(SearchChange.id))) or 0
-        cached = _CACHE[engine] = (generation(max(0, top - WINDOW)), {})
-    kept = cached[1]
+    current = shelf()
     key = (school.id, actor.cluster_id, limit)
-    if key not in kept:
-        if len(kept) >= MAX_KEPT:
-            kept.clear()
-        kept[key] = _worked_out(actor, school, limit)
-    return list(kept[key])
+    if key not in current.kept:
+        if len(current.kept) >= MAX_KEPT:
+            current.kept.clear()
+        current.kept[key] = _worked_out(current, actor, school, limit)
+    return list(current.kept[key])
 
 
-def _worked_out(actor: User, school: School, limit: int) -> list[Work]:
-    """The list itself, from the database (readers in the same cluster see the same list)."""
+def _worked_out(current: _Shelf, actor: User, school: School, limit: int) -> list[Work]:
+    """The list itself, from the shelf (readers in the same cluster see the same list)."""
     facing = set(db.session.scalars(select(SchoolBarrier.barrier_slug).where(
         SchoolBarrier.school_id == school.id, SchoolBarrier.overcome_on.is_(None))))
-    if not facing:
-        return []
-    live_elsewhere = (RecordBarrier.barrier_slug.in_(facing), Record.school_id != school.id,
-                      Record.published_visibility.is_not(None), Record.withdrawn_at.is_(None),
-                      or_(Record.published_visibility == "network",
-                          Record.cluster_id == (actor.cluster_id or -1)))
-    # The database counts, orders and cuts; only `limit` records are loaded (not every record
-    # on a common barrier, which at national scale is tens of thousands).
-    best = db.session.execute(
-        select(Record.id, Record.kind, Record.published_title, Record.published_at)
-        .join(RecordBarrier, Record.id == RecordBarrier.record_id).where(*live_elsewhere)
-        .group_by(Record.id, Record.kind, Record.published_title, Record.published_at)
-        .order_by(func.count().desc(), Record.published_at.desc().nulls_last(), Record.id)
-        .limit(limit)).all()
-    shared: dict[int, list[str]] = {}
-    for record_id, slug in db.session.execute(
-            select(RecordBarrier.record_id, RecordBarrier.barrier_slug).where(
-                RecordBarrier.record_id.in_([b.id for b in best]),
-                RecordBarrier.barrier_slug.in_(facing))):
-        shared.setdefault(record_id, []).append(slug)
-    readable = {r.id for r in db.session.scalars(select(Record).where(
-        Record.id.in_(list(shared)))) if can_read_live(actor, r)}  # the usual rule, re-checked
-    return [Work(b.id, b.kind, b.published_title, b.published_at, sorted(shared[b.id]))
-            for b in best if b.id in readable]
+    shared = Counter()  # live record -> how many of the barriers faced it is tagged with
+    for slug in facing:
+        shared.update(current.on.get((None, slug), ()))
+        if actor.cluster_id:
+            shared.update(current.on.get((actor.cluster_id, slug), ()))
+    by_count: dict[int, list[int]] = {}
+    live, own = current.live, school.id
+    for record_id, n in shared.items():
+        if live[record_id].school_id != own:
+            by_count.setdefault(n, []).append(record_id)
+    best: list[int] = []
+    for n in sorted(by_count, reverse=True):  # ties: the newest first, then the lowest id
+        best += heapq.nlargest(limit - len(best), by_count[n], key=lambda rid: (
+            current.live[rid].published_at is not None,
+            current.live[rid].published_at or datetime.min, -rid))
+        if len(best) >= limit:
+            break
+    readable = {r.id for r in db.session.scalars(select(Record).where(Record.id.in_(best)))
+                if can_read_live(actor, r)}  # the usual rule, re-checked
+    return [Work(rid, current.live[rid].kind, current.live[rid].title,
+                 current.live[rid].published_at, sorted(current.live[rid].barriers & facing))
+            for rid in best if rid in readable]

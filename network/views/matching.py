@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from network.access import can
 from network.services import matching as service
-from network.services import published_work
+from network.services import pool, published_work
 from network.services.vocabulary import vocabulary
 
 bp = Blueprint("matching", __name__, url_prefix="/schools")
@@ -16,7 +16,7 @@ def partners(school_id: int):
     """Partner schools strong where this school is weak; filters by phase, region, standard."""
     school = service.allowed_school(current_user, school_id)
     standards = vocabulary().standards
-    choices = service.filter_choices()
+    choices = pool.filter_choices()
     filters = {"phase": request.args.get("phase", ""), "region": request.args.get("region", ""),
                "standard": request.args.get("standard", "")}
     filters = {k: v for k, v in filters.items()
