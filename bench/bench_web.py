@@ -10,8 +10,13 @@ start gunicorn with gunicorn.conf.py (2 workers), sign in as 16 headteachers of 
 the country through the real form, and run wrk (bench/wrk.lua, each request from the next of
 them in turn) against the hello-world, the cheapest signed-in page (the floor every page
 stands on), the dashboard, school profiles, a search with facets and the partner-matching
-page. Prints one table (with each page's multiple of the hello-world's time);
-writes bench/results.json.
+page. Then, with the same server, school profiles, the search and partner matching again
+while bench/writer.py commits a change a second (`--write-rate`) beside them, alternating a
+school profile's capacity and a published record's working copy, as people using the network
+would: each change moves the change log (`search_changes`) on, so these rows pay for what
+the per-process caches keyed on it (search index catch-up, matching's candidate pool) cost
+when they are dropped and rebuilt, which the quiet rows never exercise. Prints one table (with
+each page's multiple of the hello-world's time); writes bench/results.json.
 PostgreSQL runs in a throwaway database `bench_<pid>`, dropped at the end.
 """
 
@@ -39,8 +44,12 @@ OUT = ROOT / "bench" / "results.json"
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 SEARCHES = ["progress meetings", "writing moderation", "attendance", "mathematics tuition",
             "middle leaders", "phonics", "feedback", "reading"]
-ENDPOINTS = ("hello", "floor", "home", "profile", "search", "match")
+WRITTEN = {"profile_writes": "profile", "search_writes": "search", "match_writes": "match"}
+ENDPOINTS = ("hello", "floor", "home", "profile", "search", "match", *WRITTEN)
 # floor: the cheapest signed-in page (/about): session check, header, CSP, request log, no data.
+# <name>_writes: the same requests as <name>, while bench/writer.py writes beside them.
+LABELS = {**{name: name for name in ENDPOINTS},
+          **{name: f"{quiet}, while written to" for name, quiet in WRITTEN.items()}}
 
 
 def load_average() -> list[float]:
@@ -151,6 +160,52 @@ def requests_for(seeded: dict, cookies: list[str]) -> dict[str, list[tuple[str, 
     }
 
 
+def change_log_top(url: str) -> int:
+    """The newest id in the database's change log (`search_changes`), 0 when empty."""
+    query = "SELECT COALESCE(MAX(id), 0) FROM search_changes"
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        conn = sqlite3.connect(url[len("sqlite:///"):])
+        try:
+            return conn.execute(query).fetchone()[0]
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(query).fetchone()[0]
+
+
+def while_written(db: str, url: str, lines: list[tuple[str, str]], env: dict, args,
+                  workdir: Path) -> tuple[dict, dict]:
+    """wrk the requests while bench/writer.py commits args.write_rate changes a second to the
+    same database. Returns the wrk result and the writer's {"writes": n, "seconds": s}, with
+    "logged": the change-log rows that arrived during the wrk run itself."""
+    log, top = workdir / "writer.log", change_log_top(env["DATABASE_URL"])
+    with log.open("w") as errors:
+        writer = subprocess.Popen([str(BIN / "python"), "bench/writer.py", "--rate",
+                                   str(args.write_rate)], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=errors, text=True)
+    try:
+        first_load(url, lines)  # every page answers while written to
+        for _ in range(600):  # and the writer has started writing
+            if writer.poll() is not None or change_log_top(env["DATABASE_URL"]) > top:
+                break
+            time.sleep(0.1)
+        before = change_log_top(env["DATABASE_URL"])
+        result = wrk(url, lines, args, workdir)
+        logged = change_log_top(env["DATABASE_URL"]) - before
+    finally:
+        if writer.poll() is None:
+            writer.send_signal(signal.SIGTERM)
+        out = writer.communicate(timeout=60)[0]
+    if writer.returncode != 0 or before == top:
+        raise RuntimeError(f"{db}: bench/writer.py wrote nothing or failed "
+                           f"({writer.returncode}):\n{log.read_text()[-2000:]}")
+    return result, {**json.loads(out.strip().splitlines()[-1]), "logged": logged}
+
+
 def measure(db: str, env: dict, seeded: dict, args, workdir: Path) -> dict:
     """Serve the seeded network and the hello-world; wrk each endpoint in turn."""
     result = {"db": db, "cold_ms": {}, "people": len(seeded["people"])}
@@ -162,10 +217,17 @@ def measure(db: str, env: dict, seeded: dict, args, workdir: Path) -> dict:
         cookies = [sign_in(app.url, p["email"], seeded["password"]) for p in seeded["people"]]
         lines = requests_for(seeded, cookies)
         for name in ENDPOINTS[1:]:
+            if name in WRITTEN:
+                continue
             result["cold_ms"][name] = first_load(app.url, lines[name])
             first_load(app.url, lines[name])  # the other worker's caches too
             step(f"{db}: wrk {name} ({len(lines[name])} requests in turn)")
             result[name] = wrk(app.url, lines[name], args, workdir)
+        result["write_rate"], result["writes_during"] = args.write_rate, {}
+        for name, quiet in WRITTEN.items():
+            step(f"{db}: wrk {quiet} while {args.write_rate:g} change(s) a second are written")
+            result[name], result["writes_during"][name] = while_written(
+                db, app.url, lines[quiet], env, args, workdir)
     for name in ENDPOINTS:
         result[f"{name}_rps"] = round(result[name]["rps"], 1)
         result[f"{name}_times_hello"] = round(result["hello"]["rps"] / result[name]["rps"], 1)
@@ -216,6 +278,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8750)
+    parser.add_argument("--write-rate", type=float, default=1.0,
+                        help="changes a second bench/writer.py commits in the *_writes rows")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench_web_"))
@@ -250,24 +314,29 @@ def main() -> None:
                           "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s",
                           "workers": 2, "total_seconds": round(time.monotonic() - started)}}
     args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print_table(report)
+    print_table(report, args.out)
 
 
-def print_table(report: dict) -> None:
+def print_table(report: dict, out: Path = OUT) -> None:
     """One table: a row per endpoint, rps, p50/p95/p99 and how many times slower than the
     hello-world, per database."""
     runs = report["runs"]
     head = "".join(f" | {r['db']:>10} rps  p50  p95  p99 ms  x hello" for r in runs)
-    print(f"\n{'endpoint':<8}{head}")
+    width = max(len(LABELS[name]) for name in ENDPOINTS)
+    print(f"\n{'endpoint':<{width}}{head}")
     for name in ENDPOINTS:
         cells = "".join(f" | {r[name]['rps']:>14.1f} {r[name]['p50_ms']:>4.0f} "
                         f"{r[name]['p95_ms']:>4.0f} {r[name]['p99_ms']:>4.0f}   "
                         f"{r[f'{name}_times_hello']:>7.1f}" for r in runs)
-        print(f"{name:<8}{cells}")
+        print(f"{LABELS[name]:<{width}}{cells}")
     loads = ", ".join(f"{r['db']} {r['hello']['load_before'][0]}-"
                       f"{max(r[n]['load_after'][0] for n in ENDPOINTS)}" for r in runs)
+    writes = ", ".join(f"{r['db']} " + "/".join(str(w["logged"]) for w in
+                                              r["writes_during"].values()) for r in runs)
     print(f"\n{report['machine']['cores']} cores; 1-minute load average during the runs: {loads}."
-          f" Written to {OUT.relative_to(ROOT)}.")
+          f" Changes logged during the wrk runs of the {', '.join(WRITTEN)} rows "
+          f"({runs[0]['write_rate']:g} a second asked): {writes}. Written to "
+          f"{out}.")
 
 
 if __name__ == "__main__":
