@@ -138,10 +138,11 @@ def save(actor: User, name: str, params: dict) -> SavedSearch:
     return saved
 
 
-def saved_for(actor: User) -> list[SavedSearch]:
-    """The actor's saved searches."""
-    return list(db.session.scalars(select(SavedSearch).where(SavedSearch.user_id == actor.id)
-                                   .order_by(SavedSearch.created_at.desc())))
+def saved_for(actor: User) -> list:
+    """The actor's saved searches, newest first (name and params: rows, not objects, since
+    every search page lists them)."""
+    return list(db.session.execute(select(SavedSearch.name, SavedSearch.params).where(
+        SavedSearch.user_id == actor.id).order_by(SavedSearch.created_at.desc())))
 
 
 def alert_new_publication(record: Record) -> int:

@@ -8,6 +8,22 @@ from network.services import search
 from network.views import attach_error
 
 bp = Blueprint("search", __name__, url_prefix="/search")
+FACET_LABELS = [("kind", "Type"), ("group", "Priority group"), ("barrier", "Barrier"),
+                ("element", "Core element"), ("phase", "Phase"), ("region", "Region")]
+
+
+def _checkboxes(values: dict, results, args) -> list[tuple[str, str, list[tuple]]]:
+    """Per facet: its name, its legend and its boxes as (value, text, count, ticked): after a
+    search, only the values with results or ticked; before one, every value."""
+    boxes = []
+    for name, label in FACET_LABELS:
+        counts = results.facets.get(name, {}) if results else {}
+        ticked = set(args.getlist(name))
+        boxes.append((name, label, [
+            (value, text, counts.get(value, 0), value in ticked)
+            for value, text in values[name].items()
+            if counts.get(value) or value in ticked or not results]))
+    return boxes
 
 
 @bp.get("")
@@ -27,6 +43,7 @@ def index():
         attach_error(form, search.SearchError(error))
     pages = 0 if results is None else max(1, -(-results.total // 10))
     return render_template("search/index.html", values=values, results=results, query=query,
+                           facets=_checkboxes(values, results, request.args),
                            args=request.args, error=error, save_form=form, pages=pages,
                            saved=search.saved_for(current_user)), 400 if error else 200
 
