@@ -11,7 +11,10 @@ lower id after a higher one: a copy remembers the ids it has applied above a flo
 below the newest, and any row above that floor it has not applied is new to it.
 """
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import has_request_context, request
 from sqlalchemy import event, func, select
@@ -80,3 +83,24 @@ def since(old: Mark) -> tuple[Mark, set[str] | None]:
         return now, None
     keys = {key for id_, key in rows if id_ not in old.applied}
     return Mark(now, frozenset(id_ for id_ in ids if id_ > now[0])), keys
+
+
+Copy = TypeVar("Copy")
+
+
+def kept(cache: weakref.WeakKeyDictionary, build: Callable[[Mark], Copy],
+         apply: Callable[[Copy, set[str]], bool]) -> Copy:
+    """This process's copy of something read from the database (kept in `cache` per database
+    engine, with its `mark`), brought up to date: `apply(copy, keys)` puts back what the new
+    log rows' keys name and says whether it could; if not, `build(mark)` reads it all again."""
+    engine = db.engine
+    cached = cache.get(engine)
+    if cached is not None and cached.mark.current():
+        return cached
+    if cached is not None:
+        now, keys = since(cached.mark)
+        if keys is not None and apply(cached, keys):
+            cached.mark = now
+            return cached
+    cache[engine] = built = build(mark())
+    return built

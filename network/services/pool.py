@@ -69,17 +69,7 @@ _CACHE: "weakref.WeakKeyDictionary[object, Platform]" = weakref.WeakKeyDictionar
 
 def platform() -> Platform:
     """This process's copy of the candidates, brought up to date with the change log."""
-    engine = db.engine
-    cached = _CACHE.get(engine)
-    if cached is not None and cached.mark.current():
-        return cached
-    if cached is not None:
-        now, keys = changes.since(cached.mark)
-        if keys is not None and _apply(cached, keys):
-            cached.mark = now
-            return cached
-    _CACHE[engine] = built = _build(changes.mark())
-    return built
+    return changes.kept(_CACHE, _build, _apply)
 
 
 def filter_choices() -> dict[str, list[str]]:

@@ -85,27 +85,29 @@ _CACHE: "weakref.WeakKeyDictionary[object, _Shelf]" = weakref.WeakKeyDictionary(
 
 def shelf() -> _Shelf:
     """This process's shelf of live records, brought up to date with the change log."""
-    engine = db.engine
-    cached = _CACHE.get(engine)
-    if cached is not None and cached.mark.current():
-        return cached
-    if cached is not None:
-        now, keys = changes.since(cached.mark)
-        keys = keys if keys is not None else {"everything"}
-        records = {int(k.partition(":")[2]) for k in keys if k.startswith("record:")}
-        if len(records) <= MAX_RECORDS_APPLIED and all(
-                k.startswith(("record:", "school:")) for k in keys):
-            read = _read(records) if records else {}
-            for record_id in records:
-                cached.put(record_id, read.get(record_id))
-            cached.kept.clear()  # a school's barriers or a record changed: lists anew
-            cached.mark = now
-            return cached
-    built = _Shelf(changes.mark())
+    return changes.kept(_CACHE, _build, _apply)
+
+
+def _build(mark: changes.Mark) -> _Shelf:
+    """Every live record on a new shelf."""
+    built = _Shelf(mark)
     for record_id, entry in _read(None).items():
         built.put(record_id, entry)
-    _CACHE[engine] = built
     return built
+
+
+def _apply(current: _Shelf, keys: set[str]) -> bool:
+    """Shelve again the records the change-log `keys` name; False when the shelf must be
+    filled again instead (a kind of change it does not know, a flood of changes)."""
+    records = {int(k.partition(":")[2]) for k in keys if k.startswith("record:")}
+    if len(records) > MAX_RECORDS_APPLIED or not all(
+            k.startswith(("record:", "school:")) for k in keys):
+        return False
+    read = _read(records) if records else {}
+    for record_id in records:
+        current.put(record_id, read.get(record_id))
+    current.kept.clear()  # a school's barriers or a record changed: lists anew
+    return True
 
 
 def _read(ids: set[int] | None) -> dict[int, _Live]:
