@@ -228,22 +228,15 @@ class Pool:
             else:
                 bitsets.pop(key, None)
 
-        for sid in c.offers:
-            flip(self.offers, sid)
-        for slug in c.overcome:
-            flip(self.overcome, slug)
-        for gid in c.past_groups:
-            flip(self.left, gid)
-        for key in ("phase", "size_band", "fsm_band", "region"):
-            value = getattr(c, key)
-            if _known(value):
-                flip(self.context, (key, value))
-        for head in c.headteacher_ids:
-            flip(self.heads, head)
+        context = [(k, getattr(c, k)) for k in ("phase", "size_band", "fsm_band", "region")]
+        for bitsets, keys in ((self.offers, c.offers), (self.overcome, c.overcome),
+                              (self.left, c.past_groups), (self.heads, c.headteacher_ids),
+                              (self.context, [kv for kv in context if _known(kv[1])])):
+            for key in keys:
+                flip(bitsets, key)
         state = "closed" if not c.open_to_partnering else \
             "full" if c.spare_capacity <= 0 else "available"
-        flags = {state, "roomy"} if c.spare_capacity >= 2 else {state}
-        for name in flags:
+        for name in (state, "roomy") if c.spare_capacity >= 2 else (state,):
             value = getattr(self, name)
             setattr(self, name, value | bit if on else value & ~bit)
 
@@ -295,20 +288,16 @@ def _top(planes: list[int], among: int, k: int) -> list[int]:
 def _score_planes(pool: Pool, seeker: Seeker, rarity: dict[str, float]) -> tuple[list[int], int]:
     planes: list[int] = []
     relevant = 0
-    for sid, severity in seeker.needs.items():
-        bits = pool.offers.get(sid, 0)
+    scored = [(pool.offers.get(sid, 0), NEED_POINTS.get(severity, 0))
+              for sid, severity in seeker.needs.items()]
+    scored += [(pool.overcome.get(slug, 0), barrier_points(slug, rarity))
+               for slug in seeker.barriers]
+    if seeker.group_id is not None:
+        scored.append((pool.left.get(seeker.group_id, 0), TRAJECTORY_POINTS))
+    for bits, points in scored:  # what makes a candidate relevant
         if bits:
-            _add(planes, bits, NEED_POINTS.get(severity, 0))
+            _add(planes, bits, points)
             relevant |= bits
-    for slug in seeker.barriers:
-        bits = pool.overcome.get(slug, 0)
-        if bits:
-            _add(planes, bits, barrier_points(slug, rarity))
-            relevant |= bits
-    if seeker.group_id is not None and pool.left.get(seeker.group_id):
-        bits = pool.left[seeker.group_id]
-        _add(planes, bits, TRAJECTORY_POINTS)
-        relevant |= bits
     for key, points in (("phase", PHASE_POINTS), ("size_band", SIZE_POINTS),
                         ("fsm_band", FSM_POINTS), ("region", REGION_POINTS)):
         value = getattr(seeker, key)
@@ -338,17 +327,13 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate] | Pool,
     for head in seeker.headteacher_ids:
         conflict |= pool.heads.get(head, 0)
     conflict &= ~skip
-    named = 0
-    for school_id in exclude:
-        if school_id in pool.position:
-            named |= 1 << pool.position[school_id]
+    named = sum(1 << pool.position[sid] for sid in exclude if sid in pool.position)
     named &= ~(skip | conflict)
     out = skip | conflict | named
 
     def explained(positions: list[int]) -> list[tuple[int, Candidate, list[str]]]:
         rows = []
-        for i in positions:
-            c = pool.candidates[i]
+        for c in (pool.candidates[i] for i in positions):
             score, _, reasons = explain(seeker, c, rarity, barrier_titles)
             rows.append((score, c, reasons))
         rows.sort(key=lambda r: (-r[0], r[1].school_id))
@@ -357,8 +342,7 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate] | Pool,
     winners = explained(_top(planes, relevant & pool.available & ~out, limit))
     matches = [Match(c.school_id, c.name, score, reasons) for score, c, reasons in winners]
     excluded: list[Excluded] = []
-    for i in _lowest(conflict | named, len(pool)):
-        c = pool.candidates[i]
+    for c in (pool.candidates[i] for i in _lowest(conflict | named, len(pool))):
         excluded.append((c.school_id, c.name, _why_not(seeker, c, exclude) or ""))
     for _, c, _ in explained(_top(planes, relevant & (pool.closed | pool.full) & ~out, limit)):
         excluded.append((c.school_id, c.name, CLOSED if not c.open_to_partnering
