@@ -231,8 +231,7 @@ def catch_up() -> int:
             ids, docs = documents(key)
             stale += ids
             fresh += docs
-        engine().delete(stale)
-        engine().upsert(fresh)
+        engine().upsert(fresh, remove=stale)  # one commit
         _pointer().write_text(str(rows[-1][0]))
         done += len(rows)
 
@@ -284,8 +283,8 @@ def repair() -> tuple[int, int]:
     """Add what is missing and remove what is extra; returns the counts."""
     missing, extra = differences()
     keys = {_key_for_doc(doc_id) for doc_id in missing}
-    engine().delete(extra)
-    engine().upsert([doc for key in keys for doc in documents(key)[1] if doc.id in missing])
+    engine().upsert([doc for key in keys for doc in documents(key)[1] if doc.id in missing],
+                    remove=extra)
     return len(missing), len(extra)
 
 

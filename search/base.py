@@ -44,10 +44,7 @@ class BaseEngine:
     def _more_like_this(self, doc_id: str, labels: list[str], limit: int) -> list[Hit]:
         raise NotImplementedError
 
-    def _upsert(self, docs: dict[str, Document]) -> None:
-        raise NotImplementedError
-
-    def _delete(self, ids: set[str]) -> None:
+    def _upsert(self, docs: dict[str, Document], remove: set[str]) -> None:
         raise NotImplementedError
 
     def _ids(self) -> set[str]:
@@ -57,21 +54,18 @@ class BaseEngine:
         raise NotImplementedError
 
     # The public interface.
-    def upsert(self, docs: Iterable[Document]) -> None:
-        """Add documents, replacing any with the same id, in one commit."""
-        batch = {doc.id: doc for doc in docs}
-        if batch:
+    def upsert(self, docs: Iterable[Document], remove: Iterable[str] = ()) -> None:
+        """Add documents, replacing any with the same id, and remove the documents with the
+        ids in `remove` (unknown ids are ignored), all in one commit."""
+        batch, gone = {doc.id: doc for doc in docs}, set(remove)
+        if batch or gone:
             with self._lock:
                 self._follow_swaps()
-                self._upsert(batch)
+                self._upsert(batch, gone)
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove the documents with these ids (unknown ids are ignored)."""
-        wanted = set(ids)
-        if wanted:
-            with self._lock:
-                self._follow_swaps()
-                self._delete(wanted)
+        self.upsert((), remove=ids)
 
     def ids(self) -> set[str]:
         """Every document id in the index, to check it against the database."""

@@ -221,22 +221,16 @@ class TantivyEngine(BaseEngine):
         writer.wait_merging_threads()
         self._ix.reload()
 
-    def _upsert(self, docs: dict[str, Document]) -> None:
+    def _upsert(self, docs: dict[str, Document], remove: set[str]) -> None:
         writer = self._writer()
         try:
-            for doc_id in docs:
+            for doc_id in {*docs, *remove}:
                 writer.delete_documents_by_term("id", doc_id)
             for doc in docs.values():
                 writer.add_document(to_document(doc))
         except BaseException:
             writer.rollback()
             raise
-        self._commit(writer)
-
-    def _delete(self, ids: set[str]) -> None:
-        writer = self._writer()
-        for doc_id in ids:
-            writer.delete_documents_by_term("id", doc_id)
         self._commit(writer)
 
     def _ids(self) -> set[str]:

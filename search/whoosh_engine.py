@@ -212,29 +212,19 @@ class WhooshEngine(BaseEngine):
         writer.commit(merge=merge)
         self._refresh()
 
-    def _upsert(self, docs: dict[str, Document]) -> None:
+    def _upsert(self, docs: dict[str, Document], remove: set[str]) -> None:
         writer = self._writer()
+        gone = {*docs, *remove}
         try:
             searcher = writer.searcher()
-            for doc_id in docs:
+            for doc_id in gone:
                 writer.delete_by_term("id", doc_id, searcher=searcher)
             for doc in docs.values():
                 writer.add_document(**to_fields(doc))
         except BaseException:
             writer.cancel()
             raise
-        self._commit(writer, many=len(docs) >= 100)
-
-    def _delete(self, ids: set[str]) -> None:
-        writer = self._writer()
-        try:
-            searcher = writer.searcher()
-            for doc_id in ids:
-                writer.delete_by_term("id", doc_id, searcher=searcher)
-        except BaseException:
-            writer.cancel()
-            raise
-        self._commit(writer, many=len(ids) >= 100)
+        self._commit(writer, many=len(gone) >= 100)
 
     def _ids(self) -> set[str]:
         reader = self._refresh().reader()
