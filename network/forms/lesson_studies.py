@@ -7,39 +7,13 @@ What the form hands to ``records.create(actor, "lesson_study", data)`` and
             "standards": [standard ids such as "CE5.C"], "coauthor_ids": [user ids],
             "audience": "cluster" | "network", "attributed": bool}
 
-The body of a lesson study (``Record.body``; the published copy has the same shape)::
-
-    {"team": {"member_ids": [ids of people at the school],
-              "partners": str},               # people from partner schools, free text
-     "subject": str,
-     "year_group": "Reception" | "Year 1" ... "Year 13",
-     "class_size_band": "Under 20" | "20 to 29" | "30 or more" | "",
-     "focus": str,                            # research focus, tied to a school priority
-     "question": str,                         # the research question
-     "technique": str,                        # the teaching approach being developed
-     "pupils": [{"label": "Pupil A", "stands_for": str}, ...],      # 2 or 3, never 4
-     "lessons": [                                                   # 1 to 3, as typed
-        {"date": "YYYY-MM-DD", "objective": str,
-         "criteria": [str per case pupil],                          # success criteria
-         "stages": [{"name": str,
-                     "responses": [{"predicted": str, "observed": str} per case pupil]}]}],
-     "interviews": [str per case pupil],       # notes from talking with the case pupils
-     "discussion": {"progress": [str per case pupil], "changes": str},
-     "outcomes": str, "practice_changes": str, "sharing": str,
-     "related_case_studies": [record ids of the school's case studies],
-     "barriers": [as data["barriers"]], "standards": [as data["standards"]]}
-
-Every list "per case pupil" has exactly one entry per pupil in ``pupils``, in the same
-order. Free text may use light formatting (paragraphs, lists, emphasis, links); pages show
-it through the ``formatted`` filter, which sanitises it. Names of team members are never
-part of the body, only their ids; case pupils are named only by a pseudonym.
-
-The form has fixed slots: three case pupils (the third optional), three research lessons
-(empty ones are dropped), four stages per lesson (empty ones are dropped). Text typed for a
-pupil slot left without a pseudonym is refused rather than silently lost.
+The body's shape is in network/forms/lesson_study_data.py. The form has fixed slots: three
+case pupils (the third optional), three research lessons (empty ones are dropped), four
+stages per lesson (empty ones are dropped). Text typed for a pupil slot left without a
+pseudonym is refused rather than silently lost.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -48,14 +22,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     RadioField,
@@ -63,166 +34,62 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import ValidationError
 
 from network.forms import NoNulls
-from network.forms.evaluations import DateInput
-
-PUPIL_SLOTS = 3
-LESSON_SLOTS = 3
-STAGE_SLOTS = 4
-TEXT_MAX = 5000
-TITLE_MAX = 200
-SHORT_MAX = 200
-SUBJECT_MAX = 100
-PSEUDONYM_MAX = 40
-YEAR_GROUPS = ["Reception", *(f"Year {n}" for n in range(1, 14))]
-CLASS_SIZE_BANDS = ["Under 20", "20 to 29", "30 or more"]
-AUDIENCES = [("cluster", "Our cluster"),
-             ("network", "The whole network (anonymised unless you publish with the "
-                         "school's name)")]
-EARLIEST_YEAR = 2000
-LESSON_WORDS = {1: "first", 2: "second", 3: "third"}
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class MaxChars:
-    """Refuse text longer than `limit` characters, naming the field and the limit."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-
-    def __call__(self, form, field):
-        if len(field.data or "") > self.limit:
-            raise ValidationError(f"{field.label.text} must be {self.limit} characters or fewer "
-                                  f"(it has {len(field.data)})")
-
-
-def _text(label: str, limit: int = TEXT_MAX) -> TextAreaField:
-    return TextAreaField(label, widget=GovTextArea(), filters=[_strip],
-                         validators=[NoNulls(), MaxChars(limit)])
-
-
-def _line(label: str, limit: int = SHORT_MAX) -> StringField:
-    return StringField(label, widget=GovTextInput(), filters=[_strip],
-                       validators=[NoNulls(), MaxChars(limit)])
-
-
-class LessonDateField(DateField):
-    """A date typed as day, month and year; blank is None, and nothing raises here.
-
-    The lesson-study form judges the parts itself so that its messages can say which
-    research lesson is meant.
-    """
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        self.data = None
-        parts = [(v or "").strip() for v in valuelist]
-        if len(parts) == 3 and all(parts):
-            try:
-                self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date()
-            except ValueError:
-                self.data = None
-
-    @property
-    def parts(self) -> list[str]:
-        """What was typed in the boxes (empty when nothing was posted)."""
-        return [(v or "").strip() for v in (self.raw_data or [])]
-
-
-class PupilForm(Form):
-    """A case pupil: a pseudonym and the group they stand for."""
-
-    pseudonym = _line("Pseudonym", PSEUDONYM_MAX)
-    stands_for = _line("Who they stand for")
-
-
-class TextForm(Form):
-    """One passage about one case pupil."""
-
-    text = _text("Notes")
-
-
-class ResponseForm(Form):
-    """What the team predicted one case pupil would do at a stage, and what they saw."""
-
-    predicted = _text("Predicted")
-    observed = _text("Observed")
-
-
-class StageForm(Form):
-    """A stage of a research lesson."""
-
-    stage = _line("Stage")
-    responses = FieldList(FormField(ResponseForm), min_entries=PUPIL_SLOTS,
-                          max_entries=PUPIL_SLOTS)
-
-
-class LessonForm(Form):
-    """A research lesson: when, what it aimed at, and the predicted-against-observed grid."""
-
-    date = LessonDateField("Date", widget=DateInput(), format="%d %m %Y")
-    objective = _text("Learning objective")
-    criteria = FieldList(FormField(TextForm), min_entries=PUPIL_SLOTS, max_entries=PUPIL_SLOTS)
-    stages = FieldList(FormField(StageForm), min_entries=STAGE_SLOTS, max_entries=STAGE_SLOTS)
-
-
-def _texts(form: Form) -> list[str]:
-    """Every piece of text typed anywhere in a (sub)form."""
-    found = []
-    for field in form:
-        if isinstance(field, FieldList):
-            for entry in field:
-                found += _texts(entry.form) if isinstance(entry, FormField) else [entry.data]
-        elif isinstance(field, FormField):
-            found += _texts(field.form)
-        elif isinstance(field, LessonDateField):
-            found += field.parts
-        elif isinstance(field.data, str):
-            found.append(field.data)
-    return [t for t in found if t]
-
-
-def _has_text(form: Form) -> bool:
-    return bool(_texts(form))
+from network.forms.lesson_parts import (
+    AUDIENCES,
+    CLASS_SIZE_BANDS,
+    EARLIEST_YEAR,
+    LESSON_SLOTS,
+    PUPIL_SLOTS,
+    SUBJECT_MAX,
+    TITLE_MAX,
+    YEAR_GROUPS,
+    LessonDateField,
+    LessonForm,
+    MaxChars,
+    PupilForm,
+    TextForm,
+    has_text,
+    lesson_body,
+    line_field,
+    refresh_errors,
+    strip,
+    text_field,
+)
 
 
 class LessonStudyForm(FlaskForm):
     """Everything a team writes up about one lesson-study cycle."""
 
     version = HiddenField()
-    title = StringField("Title", widget=GovTextInput(), filters=[_strip],
+    title = StringField("Title", widget=GovTextInput(), filters=[strip],
                         validators=[NoNulls(), MaxChars(TITLE_MAX)])
     team_members = SelectMultipleField("Who from your school was in the team",
                                        widget=GovCheckboxesInput(), validate_choice=False)
-    partners = _text("Teachers from partner schools")
-    subject = _line("Subject", SUBJECT_MAX)
+    partners = text_field("Teachers from partner schools")
+    subject = line_field("Subject", SUBJECT_MAX)
     year_group = SelectField("Year group", widget=GovSelect(), validate_choice=False,
                              choices=[("", "Choose a year group"),
                                       *((y, y) for y in YEAR_GROUPS)])
     class_size_band = RadioField("Size of the class", widget=GovRadioInput(),
                                  validate_choice=False,
                                  choices=[(b, b) for b in CLASS_SIZE_BANDS])
-    focus = _text("Research focus")
-    question = _text("Research question")
-    technique = _text("Teaching approach being developed")
+    focus = text_field("Research focus")
+    question = text_field("Research question")
+    technique = text_field("Teaching approach being developed")
     pupils = FieldList(FormField(PupilForm), min_entries=PUPIL_SLOTS, max_entries=PUPIL_SLOTS)
     lessons = FieldList(FormField(LessonForm), min_entries=LESSON_SLOTS,
                         max_entries=LESSON_SLOTS)
     interviews = FieldList(FormField(TextForm), min_entries=PUPIL_SLOTS,
                            max_entries=PUPIL_SLOTS)
     progress = FieldList(FormField(TextForm), min_entries=PUPIL_SLOTS, max_entries=PUPIL_SLOTS)
-    changes = _text("What the team will change next time")
-    outcomes = _text("Outcomes")
-    practice_changes = _text("Changes to practice")
-    sharing = _text("What we will share, and with whom")
+    changes = text_field("What the team will change next time")
+    outcomes = text_field("Outcomes")
+    practice_changes = text_field("Changes to practice")
+    sharing = text_field("What we will share, and with whom")
     barriers = SelectMultipleField("Barriers the lesson study tackles",
                                    widget=GovCheckboxesInput(), validate_choice=False)
     standards = SelectMultipleField("Standards the lesson study addresses",
@@ -321,7 +188,7 @@ class LessonStudyForm(FlaskForm):
         slots = self._check_pupils()
         self._check_pupil_columns(slots)
         self._check_lessons()
-        _refresh_errors(self)
+        refresh_errors(self)
         return not self.errors
 
     @staticmethod
@@ -411,12 +278,12 @@ class LessonStudyForm(FlaskForm):
         kept = 0
         for number, lesson in enumerate(self.lessons, 1):
             form = lesson.form
-            if not _has_text(form):
+            if not has_text(form):
                 continue
             kept += 1
             self._check_date(form.date, number)
             for s, stage in enumerate(form.stages, 1):
-                if _has_text(stage.form) and not stage.form.stage.data:
+                if has_text(stage.form) and not stage.form.stage.data:
                     self._refuse(stage.form.stage,
                                  f"Name stage {s} of research lesson {number}")
         if not kept:
@@ -464,8 +331,8 @@ class LessonStudyForm(FlaskForm):
             "technique": self.technique.data or "",
             "pupils": [{"label": self.pupils[i].form.pseudonym.data,
                         "stands_for": self.pupils[i].form.stands_for.data or ""} for i in slots],
-            "lessons": [_lesson_body(lesson.form, slots) for lesson in self.lessons
-                        if _has_text(lesson.form)],
+            "lessons": [lesson_body(lesson.form, slots) for lesson in self.lessons
+                        if has_text(lesson.form)],
             "interviews": [self.interviews[i].form.text.data or "" for i in slots],
             "discussion": {"progress": [self.progress[i].form.text.data or "" for i in slots],
                            "changes": self.changes.data or ""},
@@ -481,31 +348,3 @@ class LessonStudyForm(FlaskForm):
                 "standards": standards,
                 "coauthor_ids": [int(v) for v in dict.fromkeys(self.coauthors.data or [])],
                 "audience": self.audience.data, "attributed": bool(self.attributed.data)}
-
-
-def _lesson_body(form: LessonForm, slots: list[int]) -> dict:
-    return {"date": form.date.data.isoformat(), "objective": form.objective.data or "",
-            "criteria": [form.criteria[i].form.text.data or "" for i in slots],
-            "stages": [{"name": stage.form.stage.data,
-                        "responses": [{"predicted": stage.form.responses[i].form.predicted.data
-                                       or "",
-                                       "observed": stage.form.responses[i].form.observed.data
-                                       or ""} for i in slots]}
-                       for stage in form.stages if _has_text(stage.form)]}
-
-
-def _refresh_errors(field_or_form) -> None:
-    """Recompute the error lists FieldList keeps, after messages were added to entries."""
-    for field in field_or_form:
-        if isinstance(field, FieldList):
-            for entry in field:
-                if isinstance(entry, FormField):
-                    _refresh_errors(entry.form)
-            field.errors = [entry.errors for entry in field]
-            if not any(field.errors):
-                field.errors = []
-        elif isinstance(field, FormField):
-            _refresh_errors(field.form)
-
-
-# --- crafted posts -----------------------------------------------------------------------

@@ -1,15 +1,39 @@
 """Between a lesson-study record and its form: slot checks on a raw post, the form's starting
-values from a saved record, and the rows comparing two versions after a conflict."""
+values from a saved record, and the rows comparing two versions after a conflict.
+
+The body of a lesson study (``Record.body``; the published copy has the same shape)::
+
+    {"team": {"member_ids": [ids of people at the school],
+              "partners": str},               # people from partner schools, free text
+     "subject": str,
+     "year_group": "Reception" | "Year 1" ... "Year 13",
+     "class_size_band": "Under 20" | "20 to 29" | "30 or more" | "",
+     "focus": str,                            # research focus, tied to a school priority
+     "question": str,                         # the research question
+     "technique": str,                        # the teaching approach being developed
+     "pupils": [{"label": "Pupil A", "stands_for": str}, ...],      # 2 or 3, never 4
+     "lessons": [                                                   # 1 to 3, as typed
+        {"date": "YYYY-MM-DD", "objective": str,
+         "criteria": [str per case pupil],                          # success criteria
+         "stages": [{"name": str,
+                     "responses": [{"predicted": str, "observed": str} per case pupil]}]}],
+     "interviews": [str per case pupil],       # notes from talking with the case pupils
+     "discussion": {"progress": [str per case pupil], "changes": str},
+     "outcomes": str, "practice_changes": str, "sharing": str,
+     "related_case_studies": [record ids of the school's case studies],
+     "barriers": [as data["barriers"]], "standards": [as data["standards"]]}
+
+Every list "per case pupil" has exactly one entry per pupil in ``pupils``, in the same
+order. Free text may use light formatting (paragraphs, lists, emphasis, links); pages show
+it through the ``formatted`` filter, which sanitises it. Names of team members are never
+part of the body, only their ids; case pupils are named only by a pseudonym.
+"""
 
 import re
 from datetime import date
 
-from network.forms.lesson_studies import (
-    LESSON_SLOTS,
-    PUPIL_SLOTS,
-    STAGE_SLOTS,
-    LessonStudyForm,
-)
+from network.forms.lesson_parts import LESSON_SLOTS, PUPIL_SLOTS, STAGE_SLOTS
+from network.forms.lesson_studies import LessonStudyForm
 
 _SLOT_LIMITS = [
     (re.compile(r"^pupils-(\d+)-"), PUPIL_SLOTS,
