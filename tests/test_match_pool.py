@@ -76,7 +76,8 @@ def test_profile_barrier_group_and_offer_changes_are_applied_school_by_school(
     db.session.add(GroupMembership(school_id=planted.seeker.id, group_id=2,
                                    started_on=date(2025, 7, 1)))
     db.session.commit()
-    assert kept().groups[planted.seeker.id] == (2, frozenset({1}))
+    seeker = kept().candidate(planted.seeker.id)
+    assert (seeker.group_id, seeker.past_groups) == (2, frozenset({1}))
     make_evaluation(planted.elsewhere, ratings={"CE3.A": 1}, status="final", year=2031,
                     term="autumn")
     db.session.add(OfferOptIn(school_id=planted.elsewhere.id, standard_id="CE3.A"))
@@ -90,11 +91,13 @@ def test_a_headteacher_renamed_to_a_head_elsewhere_becomes_one_person(planted, k
     away.name = "PAT MORGAN"  # the same person as the seeker's head, by name
     db.session.commit()
     net = kept()
-    assert net.heads[planted.right.id] == net.heads[planted.seeker.id]
+    assert net.candidate(planted.right.id).headteacher_ids == \
+        net.candidate(planted.seeker.id).headteacher_ids
     db.session.get(User, planted.head.id).name = "Someone Else"
     db.session.commit()
     net = kept()  # the twin head and the renamed one are now the lowest ids for that name
-    assert net.heads[planted.right.id] != net.heads[planted.seeker.id]
+    assert net.candidate(planted.right.id).headteacher_ids != \
+        net.candidate(planted.seeker.id).headteacher_ids
 
 
 def test_a_new_school_and_a_school_moving_cluster(planted, kept):  # noqa: F811

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from flask import abort
 from sqlalchemy import select
 
-from models import Rating, School, SchoolBarrier, SelfEvaluation, SupportRequest, User
+from models import Rating, School, SelfEvaluation, SupportRequest, User
 from network import matching
 from network.access import can, get_visible_or_404
 from network.anonymity import context_bands
@@ -78,26 +78,31 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
     found.urns = _Visible(net.urns, pool.position, mask)
     found.same_cluster = {sid for sid in net.members.get(school.cluster_id, ())
                           if sid in found.urns}
-    bands = context_bands(school.register_entry)
-    current, _ = net.groups.get(school.id, (None, frozenset()))
+    # The school as the pool knows it: its context, group and headteachers (read with the
+    # platform, and current with it).
+    me_as = net.candidate(school.id) or _candidate_of(school)
     facing = frozenset(asked.barriers if asked is not None and asked.barriers else
-                       db.session.scalars(select(SchoolBarrier.barrier_slug).where(
-                           SchoolBarrier.school_id == school.id,
-                           SchoolBarrier.overcome_on.is_(None))))
-    heads = frozenset(net.heads.get(school.id, ()))
+                       net.facing.get(school.id, ()))
     found.seeker = matching.Seeker(
-        school_id=school.id, name=school.name,
-        needs=_needs(final, asked),
-        barriers=facing, group_id=current,
-        group_name=net.group_names.get(current, "") if current else "",
-        phase=bands["phase"], size_band=bands["size"], fsm_band=bands["fsm"],
-        region=bands["region"], headteacher_ids=heads)
+        school_id=school.id, name=school.name, needs=_needs(final, asked),
+        barriers=facing, group_id=me_as.group_id,
+        group_name=net.group_names.get(me_as.group_id, "") if me_as.group_id else "",
+        phase=me_as.phase, size_band=me_as.size_band, fsm_band=me_as.fsm_band,
+        region=me_as.region, headteacher_ids=me_as.headteacher_ids)
+    heads = me_as.headteacher_ids
     left_out = {sid: why for sid, why in exclusions(school.id).items() if sid in found.urns}
     if broker is not None and broker.school_id in found.urns:
         left_out[broker.school_id] = "it is your own school: another broker must propose it"
     found.matches, found.excluded = matching.rank(
         found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles)
     return found
+
+
+def _candidate_of(school: School) -> matching.Candidate:
+    """A school the pool does not hold (no register entry): its context, nothing else."""
+    bands = context_bands(school.register_entry)
+    return matching.Candidate(school.id, school.name, bands["phase"], bands["size"],
+                              bands["fsm"], bands["region"])
 
 
 def _needs(final: SelfEvaluation, asked: SupportRequest | None) -> dict[str, int]:

@@ -51,8 +51,6 @@ class Platform:
     clusters: dict[int, int]  # cluster id -> its schools
     members: dict[int, set[int]]
     urns: dict[int, str]
-    groups: dict[int, tuple[int | None, frozenset[int]]]
-    heads: dict[int, frozenset[int]]
     rarity: dict[str, float]
     titles: dict[str, str]
     group_names: dict[int, str]
@@ -60,8 +58,13 @@ class Platform:
     # Kept so that one school can be put back without reading the others.
     cluster_of: dict[int, int]
     places: dict[int, tuple[str | None, str | None]]  # register phase and region
-    facing: dict[int, frozenset[str]]
+    facing: dict[int, frozenset[str]]  # barriers each school faces now
     head_names: dict[int, tuple[tuple[int, str], ...]]  # headteachers' ids and names
+
+    def candidate(self, school_id: int) -> matching.Candidate | None:
+        """The school as a candidate (its group, offers, headteachers...), if it is one."""
+        at = self.pool.position.get(school_id)
+        return None if at is None else self.pool.candidates[at]
 
 
 _CACHE: "weakref.WeakKeyDictionary[object, Platform]" = weakref.WeakKeyDictionary()
@@ -82,13 +85,13 @@ def _build(mark: changes.Mark) -> Platform:
     read = _Read(None)
     net = Platform(
         mark=mark, pool=matching.Pool(read.candidates()), shared=0, clusters={},
-        members={}, urns={}, groups=read.groups, heads={}, rarity={},
+        members={}, urns={}, rarity={},
         titles=dict(db.session.execute(select(Barrier.slug, Barrier.title)).all()),
         group_names=dict(db.session.execute(select(PriorityGroup.id, PriorityGroup.name))
                          .all()),
         choices={}, cluster_of={}, places={}, facing=read.facing, head_names=read.head_names)
     for r in read.rows:
-        _place(net, r, read)
+        _place(net, r)
     _summarise(net)
     return net
 
@@ -116,23 +119,21 @@ def _apply(net: Platform, keys: set[str]) -> bool:
     if any(sid not in net.pool.position and sid < newest for sid in found):
         return False
     if any(net.head_names.get(sid, ()) != read.head_names.get(sid, ()) for sid in schools):
-        everyone = _identify(_head_names(None))  # one person can head schools anywhere
-        for sid in (set(everyone) | set(net.heads)) - found:
-            at = net.pool.position.get(sid)
-            if at is not None and net.heads.get(sid) != everyone.get(sid):
-                net.pool.put(replace(net.pool.candidates[at],
-                                     headteacher_ids=everyone.get(sid, frozenset())))
-                _set(net.heads, sid, everyone.get(sid))
-        read.heads = everyone
+        read.heads = _identify(_head_names(None))  # one person can head schools anywhere
+        for c in list(net.pool.candidates):
+            if c.school_id not in found and c.headteacher_ids != read.heads.get(
+                    c.school_id, frozenset()):
+                net.pool.put(replace(c, headteacher_ids=read.heads.get(c.school_id,
+                                                                       frozenset())))
     else:
-        read.heads = {sid: net.heads[sid] for sid in found if sid in net.heads}
-    for sid in found:
-        _set(net.groups, sid, read.groups.get(sid))
+        read.heads = {sid: net.candidate(sid).headteacher_ids for sid in found
+                      if net.candidate(sid) is not None}
+    for sid in schools:
         _set(net.facing, sid, read.facing.get(sid))
         _set(net.head_names, sid, read.head_names.get(sid))
     for r in read.rows:
         net.pool.put(read.candidate(r))
-        _place(net, r, read)
+        _place(net, r)
     _summarise(net)
     return True
 
@@ -145,8 +146,8 @@ def _set(mapping: dict, key, value) -> None:
         mapping.pop(key, None)
 
 
-def _place(net: Platform, r, read: "_Read") -> None:
-    """Record school row `r`'s cluster, visibility, URN, place and headteachers."""
+def _place(net: Platform, r) -> None:
+    """Record school row `r`'s cluster, visibility, URN and place."""
     sid, bit = r.id, 1 << net.pool.position[r.id]
     old = net.cluster_of.get(sid)
     if old is not None and old != r.cluster_id:
@@ -158,7 +159,6 @@ def _place(net: Platform, r, read: "_Read") -> None:
     net.shared = net.shared | bit if r.visibility == "network" else net.shared & ~bit
     net.urns[sid] = r.urn
     net.places[sid] = (r.RegisterSchool.phase, r.RegisterSchool.region)
-    _set(net.heads, sid, read.heads.get(sid, frozenset()))
 
 
 def _summarise(net: Platform) -> None:
@@ -270,7 +270,6 @@ class _Read:
                 past.setdefault(sid, set()).add(gid)
         return {sid: (current.get(sid), frozenset(past.get(sid, set()) - {current.get(sid)}))
                 for sid in set(current) | set(past)}
-
 
 
 def _head_names(ids: set[int] | None) -> dict[int, tuple[tuple[int, str], ...]]:

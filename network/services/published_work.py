@@ -54,6 +54,11 @@ class _Live:
     network: bool  # the whole network may read it (else its own cluster only)
     barriers: frozenset[str]
 
+    @property
+    def readers(self) -> int | None:
+        """Who may read it: None for the whole network, else its cluster's id."""
+        return None if self.network else self.cluster_id
+
 
 @dataclass
 class _Shelf:
@@ -61,23 +66,19 @@ class _Shelf:
 
     mark: changes.Mark
     live: dict[int, _Live] = field(default_factory=dict)
-    on: dict[tuple[int | None, str], set[int]] = field(default_factory=dict)  # (cluster or
-    # None for the whole network, barrier) -> live records
+    # (readers: a cluster's id or None for the whole network, barrier) -> live records
+    on: dict[tuple[int | None, str], set[int]] = field(default_factory=dict)
     kept: dict[tuple, list[Work]] = field(default_factory=dict)
 
     def put(self, record_id: int, entry: _Live | None) -> None:
         """Shelve the record as it now is (None: no longer live)."""
         old = self.live.pop(record_id, None)
         for slug in old.barriers if old else ():
-            self.on[_shelf_key(old), slug].discard(record_id)
+            self.on[old.readers, slug].discard(record_id)
         if entry is not None:
             self.live[record_id] = entry
             for slug in entry.barriers:
-                self.on.setdefault((_shelf_key(entry), slug), set()).add(record_id)
-
-
-def _shelf_key(entry: _Live) -> int | None:
-    return None if entry.network else entry.cluster_id
+                self.on.setdefault((entry.readers, slug), set()).add(record_id)
 
 
 _CACHE: "weakref.WeakKeyDictionary[object, _Shelf]" = weakref.WeakKeyDictionary()
