@@ -66,9 +66,13 @@ def seed_demo(schools: int, seed: int, password: str, as_json: bool):
     if not db.session.scalar(select(func.count()).select_from(RegisterSchool)):
         load_register(register.BUNDLED)
     try:
-        summary = demo.build(schools, seed, password, hook=demo_hooks())
+        summary = demo.build(schools, seed, password, hooks=demo_hooks())
     except demo.DemoError as error:
         raise click.ClickException(str(error)) from error
+    from network.services import contexts
+
+    contexts.refresh()  # every published context as the whole demo network makes it
+    db.session.commit()
     from network import indexing
 
     indexing.catch_up()  # the demo's records are searchable from the first page
@@ -88,15 +92,12 @@ def seed_demo(schools: int, seed: int, password: str, as_json: bool):
 
 
 def demo_hooks():
-    """The function later features use to add their records to each demo cluster."""
+    """What later features add to every demo cluster, in order: profiles and evaluations,
+    then case studies and lesson studies, then brokering."""
     from network import demo_brokering, demo_records, demo_toolkit
 
-    def hook(cluster, schools, users, rng, out):
-        demo_toolkit.add_school_records(cluster, schools, users, rng, out)
-        demo_records.add_cluster_records(cluster, schools, users, rng, out)
-        demo_brokering.add_cluster_brokering(cluster, schools, users, rng, out)
-
-    return hook
+    return (demo_toolkit.add_school_records, demo_records.add_cluster_records,
+            demo_brokering.add_cluster_brokering)
 
 
 @click.command("create-user")

@@ -35,11 +35,14 @@ def _candidates(rng: random.Random) -> list[list[RegisterSchool]]:
     return groups
 
 
-def build(schools: int, seed: int, password: str, hook=None) -> dict:
+def build(schools: int, seed: int, password: str, hooks=()) -> dict:
     """Create about `schools` schools in clusters of 4-15 from one local authority each.
 
-    `hook(cluster, schools, users, rng, out)` lets later features add their own demo records
-    (and their part of the cluster's JSON summary, `out`).
+    `hooks`, each `hook(cluster, schools, users, rng, out)`, let later features add their own
+    demo records (and their part of the cluster's JSON summary, `out`): every school is on the
+    platform before the first hook runs, and each hook runs for every cluster before the next
+    starts, so records are written knowing the whole network (the crowd anonymous records
+    hide in).
     Returns the summary printed by `seed-demo --json`.
     """
     if db.session.scalar(select(func.count(Cluster.id))):
@@ -47,7 +50,7 @@ def build(schools: int, seed: int, password: str, hook=None) -> dict:
     rng = random.Random(seed)
     password_hash = generate_password_hash(password)  # one slow hash shared by every demo person
     summary: dict = {"clusters": [], "site_admins": []}
-    remaining = schools
+    remaining, built = schools, []
     for la_schools in _candidates(rng):
         if remaining <= 0:
             break
@@ -55,9 +58,12 @@ def build(schools: int, seed: int, password: str, hook=None) -> dict:
         if remaining - size < 4:  # finish here if this authority can; else leave room for 4
             size = min(max(remaining, 4), 15, len(la_schools))
         chosen = sorted(rng.sample(la_schools, size), key=lambda e: e.urn)
-        summary["clusters"].append(
-            _cluster(chosen, len(summary["clusters"]) + 1, rng, password_hash, hook))
+        built.append(_cluster(chosen, len(built) + 1, rng, password_hash))
+        summary["clusters"].append(built[-1][-1])
         remaining -= size
+    for hook in hooks:
+        for made in built:
+            hook(*made[:3], rng, made[3])
     admin = User(email=f"admin@{DOMAIN}", name="Site Administrator", password_hash=password_hash,
                  is_site_admin=True)
     db.session.add(admin)
@@ -66,8 +72,8 @@ def build(schools: int, seed: int, password: str, hook=None) -> dict:
     return summary
 
 
-def _cluster(entries: list[RegisterSchool], number: int, rng: random.Random, password_hash: str,
-             hook) -> dict:
+def _cluster(entries: list[RegisterSchool], number: int, rng: random.Random,
+             password_hash: str) -> tuple[Cluster, list[School], list[User], dict]:
     la = entries[0].la_name
     cluster = Cluster(name=f"{la} Learning Partnership {number}", region=entries[0].region or "",
                       description=f"Schools in {la} improving together.")
@@ -93,6 +99,4 @@ def _cluster(entries: list[RegisterSchool], number: int, rng: random.Random, pas
             out["users"].append({"email": user.email, "role": user.role,
                                  "school_urn": entry.urn})
     db.session.flush()
-    if hook:
-        hook(cluster, schools, users, rng, out)
-    return out
+    return cluster, schools, users, out

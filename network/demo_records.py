@@ -32,7 +32,7 @@ from models import (
 )
 from models.toolkit_data import PRIORITY_GROUPS
 from network.extensions import db
-from network.services import gate
+from network.services import contexts, gate
 
 GROUP_NAMES = {number: name for number, _, name, _ in PRIORITY_GROUPS}
 
@@ -107,7 +107,6 @@ def _write(kind: str, status: str, audience: str, school: School, people: dict,
     teacher = people.get((school.id, "leading_teacher")) or senior
     member = people.get((school.id, "member"))
     author, coauthor = (senior, teacher) if kind == "case_study" else (teacher, member)
-    context = gate.published_context(school)
     now = datetime.now(UTC).replace(microsecond=0)
     started = now - timedelta(days=rng.randint(60, 120))
     record = Record(kind=kind, school_id=school.id, cluster_id=school.cluster_id,
@@ -119,11 +118,19 @@ def _write(kind: str, status: str, audience: str, school: School, people: dict,
     db.session.flush()
     going_out = status in ("published", "withdrawn")
     for template in _candidates(kind, school, groups, used, rng):
+        shown = {"group_id": template["group"]} if kind == "case_study" else {}
+        try:
+            context = contexts.for_publication(record, audience, record.attributed, body=shown)
+        except contexts.TooFewSchools:  # too few schools like it on the platform
+            context = dict(contexts.WIDEST)
+            if going_out:
+                continue
         title, body = _compose(kind, template, school, context, [author, coauthor], rng)
         if not going_out or not gate.flags(record, title, body):
             break
-    else:  # nothing passes the gate here (a place named like a common word): keep it back
+    else:  # nothing passes the gate or the crowd here: keep it back
         status = "submitted"
+        title, body = _compose(kind, template, school, context, [author, coauthor], rng)
     used.add(template["title"])
     record.title = title
     record.coauthors = [RecordCoauthor(user_id=coauthor.id)] if coauthor else []

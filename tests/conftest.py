@@ -199,6 +199,28 @@ def make_cluster(app, free_urns, make_user):
 
 
 @pytest.fixture
+def crowd(app):
+    """Three more clusters of six schools each (the register's first unclaimed open ones), so
+    that an anonymous record can hide among at least 10 schools on the platform outside any
+    one cluster. Returns the clusters."""
+    claimed = select(School.urn)
+    urns = list(db.session.scalars(select(RegisterSchool.urn).where(
+        RegisterSchool.status.like("Open%"), RegisterSchool.urn.not_in(claimed))
+        .order_by(RegisterSchool.urn.desc()).limit(18)))
+    made = []
+    for n in range(3):
+        cluster = Cluster(name=f"Crowd Partnership {n + 1}", region="England",
+                          description="Schools that make up the crowd")
+        db.session.add(cluster)
+        for urn in urns[6 * n:6 * n + 6]:
+            db.session.add(School(urn=urn, name=db.session.get(RegisterSchool, urn).name,
+                                  cluster=cluster))
+        made.append(cluster)
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
 def login(client):
     """login(user, password=PASSWORD): sign the test client in (through the real form)."""
 

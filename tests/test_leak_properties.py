@@ -49,7 +49,7 @@ def _viewer(app, person):
 
 
 @pytest.fixture
-def clusters(no_csrf, app, make_cluster, make_user, make_evaluation):
+def clusters(no_csrf, app, make_cluster, make_user, make_evaluation, crowd):
     """Three clusters with marker names: per cluster a head and leading teacher at the first
     school, a coordinator heading the second and a member there with a saved search."""
     made = []

@@ -4,7 +4,6 @@ readers elsewhere see only the live, anonymised copy; contact reveals the school
 """
 
 import copy
-from collections import Counter
 from types import SimpleNamespace
 
 import pytest
@@ -21,7 +20,6 @@ from models import (
     RegisterSchool,
     School,
 )
-from network import anonymity
 from network.extensions import db
 from network.services import gate, records
 from network.services.profiles import Conflict
@@ -98,8 +96,9 @@ def _cluster(name: str, urns) -> Cluster:
 
 
 @pytest.fixture
-def world(app, make_user):
-    """The people the tests walk through (see build_world)."""
+def world(app, make_user, crowd):
+    """The people the tests walk through (see build_world), on a platform with enough other
+    schools for anonymous records to hide among."""
     return build_world(make_user)
 
 
@@ -541,64 +540,6 @@ def test_contact_is_only_for_records_a_reader_can_see(world, shelf, signed_in):
         assert post(reader, f"/records/{record.id}/contact",
                     message="Hello").status_code == 404
     assert not db.session.scalar(select(func.count(ContactRequest.id)))
-
-
-# --- (i): context bands widen until enough schools share them -------------------------------
-
-def _rare_entry() -> RegisterSchool:
-    """An all-through or special school in the North East whose exact bands fewer than ten
-    register schools share, though ten or more share them across England."""
-    def bands(entry):
-        found = anonymity.context_bands(entry)
-        return found["phase"], found["size"], found["fsm"]
-
-    for phase in ("All-through", "Special"):
-        everywhere = list(db.session.scalars(select(RegisterSchool).where(
-            RegisterSchool.phase == phase).order_by(RegisterSchool.urn)))
-        in_england = Counter(bands(e) for e in everywhere)
-        in_region = Counter(bands(e) for e in everywhere if e.region == "North East")
-        for entry in everywhere:
-            if entry.region == "North East" and in_region[bands(entry)] < gate.MIN_SHARING \
-                    <= in_england[bands(entry)]:
-                return entry
-    raise AssertionError("no rare North East school in the register")
-
-
-def test_published_context_widens_the_region_for_a_rare_school(app, make_user, signed_in):
-    """Fewer than ten schools share the exact bands, so the region becomes England."""
-    entry = _rare_entry()
-    cluster = _cluster("Gamma Learning Partnership", [entry.urn])
-    school = cluster.schools[0]
-    head = make_user(school, "headteacher", name="Imogen Thwaite")
-    author = make_user(school, "leading_teacher", name="Callum Ferriby")
-    reader_cluster = _cluster("Delta Learning Partnership", CLUSTER_B[:1])
-    reader = make_user(reader_cluster.schools[0], "member", name="Tomasz Wilczek")
-
-    context = gate.published_context(school)
-    assert context["phase"] == entry.phase
-    assert context["region"] == "England" and context["widened"] == ["region"]
-    assert context["sharing"] >= gate.MIN_SHARING
-    assert context["size"] == anonymity.size_band(entry.number_on_roll)
-
-    record = records.create(author, "case_study", data("A rare school's story",
-                                                       case_body(context="A school.")))
-    records.submit(author, record.id)
-    record = records.publish(head, record.id, record.version, "network")
-    assert record.published_context == context
-    assert "North East" not in str(record.published_context)
-    page = signed_in(reader).get(f"/records/{record.id}/published").get_data(as_text=True)
-    assert "England" in page and "North East" not in page
-    assert "the region was widened" in page
-    assert f"{context['sharing']} schools share what is shown" in page
-    for text in (school.name, entry.urn, entry.town, entry.la_name):
-        assert text not in page
-
-
-def test_published_context_keeps_the_region_when_enough_schools_share_it(world):
-    """A common primary keeps its region and says how many schools share its bands."""
-    context = gate.published_context(world.school)
-    assert context["region"] == world.entry.region and context["widened"] == []
-    assert context["sharing"] >= gate.MIN_SHARING
 
 
 def test_the_schools_own_name_cannot_be_waved_through(world):

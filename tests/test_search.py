@@ -29,7 +29,7 @@ def engine_name(request, config):
 
 
 @pytest.fixture
-def people(make_cluster, make_user):
+def people(make_cluster, make_user, crowd):
     """Two clusters: an author and head in A, a reader in B."""
     a, b = make_cluster(name="Search A Partnership"), make_cluster(name="Search B Partnership")
     return {"head": make_user(a.schools[0], "headteacher", name="Hattie Head"),

@@ -46,7 +46,7 @@ def _server(instance, database_url, *args):
 
 
 def test_two_servers_publish_and_both_search_correctly(app, config, tmp_path, make_cluster,
-                                                      make_user):
+                                                      make_user, crowd):
     """A publication on server one is found on server two, and the other way round."""
     home = make_cluster(name="Server A Partnership")
     away = make_cluster(name="Server B Partnership")

@@ -2,18 +2,15 @@
 context may be published in."""
 
 import re
-from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask import g, has_request_context
 from sqlalchemy import select
 
-from models import AnonymityOverride, Cluster, Record, RegisterSchool, School, User
-from network import anonymity
+from models import AnonymityOverride, Cluster, Record, School, User
+from network import anonymity, readable
 from network.extensions import db
 
-MIN_SHARING = 10
 PSEUDONYM = re.compile(r"^\s*pupil\s+[a-z]\s*$", re.IGNORECASE)
 
 
@@ -54,24 +51,55 @@ def known_names(record: Record) -> list[str]:
                                 .where(School.cluster_id == record.cluster_id))
     names.update(people)
     names.add(db.session.get(Cluster, record.cluster_id).name)
-    names.update(pupil_names())
+    names.update(pupil_names(record.cluster_id))
     return sorted(n for n in names if n and len(n.strip()) >= 3)
 
 
-def pupil_names() -> set[str]:
-    """Case-pupil labels typed anywhere on the platform that are not pseudonyms like Pupil A
-    (gathered once per request)."""
-    if has_request_context() and "pupil_names" in g:
-        return g.pupil_names
+def pupil_names(cluster_id: int) -> set[str]:
+    """Case-pupil labels typed in the cluster's own lesson studies that are not pseudonyms
+    like Pupil A (gathered once per request). Never another cluster's: whether a name is
+    flagged must not tell an author what other clusters wrote."""
+    cache = g.setdefault("pupil_names", {}) if has_request_context() else {}
+    if cluster_id in cache:
+        return cache[cluster_id]
     labels = set()
-    for body in db.session.scalars(select(Record.body).where(Record.kind == "lesson_study")):
+    for body in db.session.scalars(select(Record.body).where(
+            Record.kind == "lesson_study", Record.cluster_id == cluster_id)):
         for pupil in (body or {}).get("pupils", []):
             label = (pupil.get("label") or "").strip()
             if label and not PSEUDONYM.match(label):
                 labels.add(label)
-    if has_request_context():
-        g.pupil_names = labels
+    cache[cluster_id] = labels
     return labels
+
+
+def _plain(text: str) -> str:
+    """Text reduced for comparing names: read as a reader would, lower case, without
+    possessives or punctuation, one space between words."""
+    folded = readable.readable(text).text.casefold().replace("’", "'")
+    folded = re.sub(r"'s\b", "", folded)
+    return " ".join(re.sub(r"[^\w]+", " ", folded).split())
+
+
+def own_identifiers(school: School) -> list[str]:
+    """What always names this school: its name and distinctive stem, street, town, local
+    authority and postcode (each reduced by `_plain`)."""
+    entry = school.register_entry
+    names = {school.name, entry.name, entry.street, entry.town, entry.la_name}
+    for name in (school.name, entry.name):
+        names.update(stem for stem, exact in anonymity._variants(name or "") if exact)
+    found = {_plain(n) for n in names if n}
+    return sorted(n for n in found if len(n) >= 3)
+
+
+def names_school(school: School, text: str) -> bool:
+    """Whether a passage names the school itself (in any case, possessive, punctuation or
+    spacing), so that no one may mark it as not identifying on an anonymous record."""
+    plain = f" {_plain(text)} "
+    if any(f" {name} " in plain for name in own_identifiers(school)):
+        return True
+    postcode = re.sub(r"\W", "", (school.register_entry.postcode or "")).casefold()
+    return len(postcode) >= 5 and postcode in re.sub(r"\W", "", plain)
 
 
 def overrides(record: Record) -> set[tuple[str, str]]:
@@ -81,61 +109,20 @@ def overrides(record: Record) -> set[tuple[str, str]]:
 
 
 def flags(record: Record, title: str | None = None, body: dict | None = None) -> list[Flag]:
-    """Unresolved findings in a record's title and body (the working copy by default)."""
+    """Unresolved findings in a record's title and body (the working copy by default), found
+    in the text as readers will read it and shown where the author typed them. A passage that
+    names the school stays flagged on an anonymous record whatever was decided about it."""
     known = known_names(record)
     allowed = overrides(record)
+    school = db.session.get(School, record.school_id)
     pairs = [("title", title if title is not None else record.title),
              *strings_of(body if body is not None else record.body)]
     found = []
     for field, text in pairs:
-        for finding in anonymity.scan(text, known):
-            if (finding.kind, finding.text.lower()) in allowed:
+        for finding in readable.scan_as_read(text, known):
+            if (finding.kind, finding.text.lower()) in allowed and (
+                    record.attributed or not names_school(school, finding.text)):
                 continue
             found.append(Flag(field, finding.kind, finding.text, finding.start, finding.end,
                               text[max(0, finding.start - 40):finding.end + 40]))
     return found
-
-
-@lru_cache(maxsize=1)
-def _register_bands() -> tuple[tuple[str, str, str, str], ...]:
-    rows = db.session.execute(select(
-        RegisterSchool.phase, RegisterSchool.region, RegisterSchool.number_on_roll,
-        RegisterSchool.pct_fsm_ever6, RegisterSchool.pct_fsm_current)).all()
-    return tuple((phase or "Not known", region or "Not known", anonymity.size_band(roll),
-                  anonymity.fsm_band(ever6 if ever6 is not None else current))
-                 for phase, region, roll, ever6, current in rows)
-
-
-def published_context(school: School) -> dict:
-    """The school's context in bands that at least MIN_SHARING register schools share.
-
-    When too few share the exact combination, the region widens to England first, then the
-    free-school-meals band, then the size band; `widened` says what was widened and why.
-    """
-    bands = anonymity.context_bands(school.register_entry)
-    context = {"phase": bands["phase"], "region": bands["region"], "size": bands["size"],
-               "fsm": bands["fsm"]}
-    widened = []
-    population = _register_bands()
-    for key, wide in (("region", "England"), ("fsm", "Any"), ("size", "Any")):
-        if _sharing(population, context) >= MIN_SHARING:
-            break
-        context[key] = wide
-        widened.append(key)
-    context["sharing"] = _sharing(population, context)
-    context["widened"] = widened
-    return context
-
-
-def _sharing(population, context: dict) -> int:
-    counts = Counter(population)
-    return sum(n for (phase, region, size, fsm), n in counts.items()
-               if phase == context["phase"]
-               and context["region"] in ("England", region)
-               and context["size"] in ("Any", size)
-               and context["fsm"] in ("Any", fsm))
-
-
-def context_of(record: Record) -> dict:
-    """The bands the record's context would be published in now."""
-    return published_context(db.session.get(School, record.school_id))

@@ -40,6 +40,11 @@ class Work:
     title: str
     published_at: object
     barriers: list[str]
+    school_id: int  # to mark the reader's own school's work as theirs; never shown
+
+    def yours(self, actor: User) -> bool:
+        """Whether the reader's own school wrote it (only they are told)."""
+        return actor.school_id is not None and actor.school_id == self.school_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +134,8 @@ def _read(ids: set[int] | None) -> dict[int, _Live]:
 
 
 def on_barriers(actor: User, school: School, limit: int = 10) -> list[Work]:
-    """Up to `limit` live records from other schools on the barriers `school` faces, those
+    """Up to `limit` live records on the barriers `school` faces, the school's own among them
+    (leaving them out would tell a reader which records are the school's), those
     sharing most barriers first, then the newest (worked out once per change to the data)."""
     if not (actor.is_authenticated and actor.is_active):
         return []
@@ -152,10 +158,8 @@ def _worked_out(current: _Shelf, actor: User, school: School, limit: int) -> lis
         if actor.cluster_id:
             shared.update(current.on.get((actor.cluster_id, slug), ()))
     by_count: dict[int, list[int]] = {}
-    live, own = current.live, school.id
     for record_id, n in shared.items():
-        if live[record_id].school_id != own:
-            by_count.setdefault(n, []).append(record_id)
+        by_count.setdefault(n, []).append(record_id)
     best: list[int] = []
     for n in sorted(by_count, reverse=True):  # ties: the newest first, then the lowest id
         best += heapq.nlargest(limit - len(best), by_count[n], key=lambda rid: (
@@ -166,5 +170,6 @@ def _worked_out(current: _Shelf, actor: User, school: School, limit: int) -> lis
     readable = {r.id for r in db.session.scalars(select(Record).where(Record.id.in_(best)))
                 if can_read_live(actor, r)}  # the usual rule, re-checked
     return [Work(rid, current.live[rid].kind, current.live[rid].title,
-                 current.live[rid].published_at, sorted(current.live[rid].barriers & facing))
+                 current.live[rid].published_at, sorted(current.live[rid].barriers & facing),
+                 current.live[rid].school_id)
             for rid in best if rid in readable]

@@ -20,11 +20,15 @@ from models import (
 from network import audit
 from network.access import can, can_read_live, get_visible_or_404, require
 from network.extensions import db
-from network.services import gate, inbox
+from network.services import contexts, gate, inbox
 from network.services.profiles import Conflict
 
 NOUN = {"case_study": "case study", "lesson_study": "lesson study"}
 WHO = {"network": "whole network", "cluster": "cluster"}
+TOO_FEW = ("Too few schools on the platform are like yours for this record to go to the whole "
+           "network without naming your school: fewer than 10 schools outside any one cluster "
+           "share even the widest description (a school in England). Publish it to your "
+           "cluster, or publish it with your school's name.")
 
 
 class GateClosed(ValueError):
@@ -157,10 +161,11 @@ def mark_not_identifying(actor: User, record_id: int, kind: str, text: str,
         raise RecordError("That passage is no longer flagged.")
     if len(reason.strip()) < 5:
         raise RecordError("Say why this does not identify the school.", "reason")
-    own = db.session.get(School, record.school_id).name.lower()
-    if not record.attributed and len(text.strip()) >= 4 and text.strip().lower() in own:
-        raise RecordError("The school's own name always identifies it. Ask the authors to "
-                          "take it out, or publish the record with the school's name.", "reason")
+    if not record.attributed and gate.names_school(db.session.get(School, record.school_id),
+                                                   text):
+        raise RecordError("This names the school, its street, town, local authority or "
+                          "postcode, which always identifies it. Ask the authors to take it "
+                          "out, or publish the record with the school's name.", "reason")
     override = AnonymityOverride(record_id=record.id, kind=kind, text=text[:300],
                                  reason=reason.strip(), decided_by_id=actor.id)
     db.session.add(override)
@@ -181,13 +186,16 @@ def publish(actor: User, record_id: int, version: int, audience: str) -> Record:
     unresolved = gate.flags(record)
     if unresolved:
         raise GateClosed(unresolved)
-    school = db.session.get(School, record.school_id)
+    try:
+        context = contexts.for_publication(record, audience, record.attributed)
+    except contexts.TooFewSchools:
+        raise RecordError(TOO_FEW, "audience") from None
     now = datetime.now(UTC)
     record.status, record.audience = "published", audience
     record.published_title = record.title
     record.published_body = _safe_links(record, audience)
     record.published_visibility, record.published_attributed = audience, record.attributed
-    record.published_context = gate.published_context(school)
+    record.published_context = context
     record.published_at, record.published_by_id, record.withdrawn_at = now, actor.id, None
     audit.record(actor, "record published", f"record:{record.id}", f"to {audience}")
     for user_id in {record.author_id, *(c.user_id for c in record.coauthors)}:
@@ -200,7 +208,8 @@ def publish(actor: User, record_id: int, version: int, audience: str) -> Record:
 
 def _safe_links(record: Record, audience: str) -> dict:
     """The body to publish, keeping only related records that cannot reveal the school:
-    live, at least as widely visible, and attributed only if this record is too."""
+    live, at least as widely visible, and named or anonymous exactly as this record is (a
+    link between the two would join an anonymous record to its school)."""
     body = dict(record.body or {})
     related = []
     for other_id in body.get("related_case_studies") or []:
@@ -209,7 +218,7 @@ def _safe_links(record: Record, audience: str) -> dict:
             continue
         if audience == "network" and other.published_visibility != "network":
             continue
-        if other.published_attributed and not record.attributed:
+        if other.published_attributed != record.attributed:
             continue
         related.append(other.id)
     if "related_case_studies" in body:
@@ -314,7 +323,7 @@ def requester_label(contact: ContactRequest) -> str:
 def related_for(actor: User, record: Record, published: bool) -> list[Record]:
     """The case studies a record links to that this reader may follow without the link
     revealing the school: on a published copy, only live ones the reader can open and that
-    name the school only if this record does too."""
+    are named or anonymous exactly as this record is."""
     body = (record.published_body if published else record.body) or {}
     kept = []
     for value in body.get("related_case_studies") or []:
@@ -324,8 +333,8 @@ def related_for(actor: User, record: Record, published: bool) -> list[Record]:
         if not published:
             if can(actor, "view", other):
                 kept.append(other)
-        elif can_read_live(actor, other) and (record.published_attributed
-                                              or not other.published_attributed):
+        elif can_read_live(actor, other) and record.published_attributed \
+                == other.published_attributed:
             kept.append(other)
     return kept
 

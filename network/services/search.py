@@ -118,10 +118,21 @@ def more_like_this(actor: User, record: Record, limit: int = 5) -> list:
     """Published work like this record that the actor may open."""
     indexing.catch_up()
     source = f"{record.kind}:{record.id}" + ("" if record.is_live else ":draft")
-    hits = indexing.engine().more_like_this(source, indexing.labels_for(actor), limit + 1)
+    hits = indexing.engine().more_like_this(source, indexing.labels_for(actor), 3 * limit + 1)
     loaded = _load_hits(hits)  # noqa: F841 - held while the hits are re-checked
+    named = record.published_attributed if record.is_live else record.attributed
     return [h for h in hits if h.record_id != record.id and not h.id.endswith(":draft")
-            and _may_open(actor, h)][:limit]
+            and _alike(h, named) and _may_open(actor, h)][:limit]
+
+
+def _alike(hit, named: bool) -> bool:
+    """Whether a hit may be listed beside a record: named and anonymous work are never listed
+    together (wording alike could join an anonymous record to its school), and schools only
+    beside named work."""
+    if hit.kind == "school":
+        return named
+    other = db.session.get(Record, hit.record_id)
+    return other is not None and other.published_attributed == named
 
 
 def save(actor: User, name: str, params: dict) -> SavedSearch:

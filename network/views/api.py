@@ -7,7 +7,7 @@ from flask import Blueprint, abort, g, jsonify, request
 from models import Record, School, SchoolBarrier, SelfEvaluation, User
 from network.access import can, can_see_profile
 from network.anonymity import context_bands
-from network.services import accounts, gate, records, schools
+from network.services import accounts, contexts, records, schools
 from network.services.evaluations import all_standard_ids, latest, offers_and_needs, public_offers
 from network.services.profiles import barriers_of, current_group, group_history, profile_of
 
@@ -168,7 +168,7 @@ def _record_json(user: User, record: Record) -> dict:
             "id": record.id, "kind": record.kind, "status": record.status,
             "visibility": record.published_visibility if record.is_live else record.audience,
             "title": record.title, "body": record.body,
-            "context": gate.context_of(record),
+            "context": contexts.preview_of(record),
             "tags": {"barriers": [b.barrier_slug for b in record.barriers],
                      "standards": [s.standard_id for s in record.standards]},
             "audience": record.audience, "attributed": record.attributed,

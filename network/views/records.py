@@ -13,7 +13,7 @@ from network.forms.records import (
     PublishForm,
     ReturnForm,
 )
-from network.services import gate, records, search
+from network.services import contexts, gate, records, search
 from network.services.profiles import Conflict
 from network.views import attach_error
 
@@ -80,22 +80,29 @@ def _review_page(record, publish_form=None, return_form=None, override_form=None
         publish_form=publish_form or PublishForm(data={"version": record.version,
                                                        "audience": record.audience}),
         return_form=return_form or ReturnForm(), override_form=override_form or OverrideForm(),
-        context=gate.context_of(record)), status
+        context=contexts.preview_of(record)), status
+
+
+def _under_review(record_id: int):
+    """The record, for its headteacher only: its authors are refused (403) and everyone else
+    is told it does not exist (404), before any form is read, so that no one else ever sees
+    the review page and what it says about the school."""
+    record = records.get(current_user, record_id)
+    if not can(current_user, "review", record):
+        abort(403 if can(current_user, "see_draft", record) else 404)
+    return record
 
 
 @bp.get("/records/<int:record_id>/review")
 def review(record_id: int):
     """The headteacher's review: what the gate found, and publish or return."""
-    record = records.get(current_user, record_id)
-    if not can(current_user, "review", record):
-        abort(403 if can(current_user, "see_draft", record) else 404)
-    return _review_page(record)
+    return _review_page(_under_review(record_id))
 
 
 @bp.post("/records/<int:record_id>/override")
 def override(record_id: int):
     """Mark one flagged passage as not identifying, with a reason for the audit trail."""
-    record = records.get(current_user, record_id)
+    record = _under_review(record_id)
     form = OverrideForm()
     if form.validate_on_submit():
         try:
@@ -112,7 +119,7 @@ def override(record_id: int):
 @bp.post("/records/<int:record_id>/publish")
 def publish(record_id: int):
     """Publish through the gate; refused while anything could identify the school."""
-    record = records.get(current_user, record_id)
+    record = _under_review(record_id)
     form = PublishForm()
     if form.validate_on_submit():
         try:
@@ -126,6 +133,9 @@ def publish(record_id: int):
             form.form_errors.append("The authors changed the record while you reviewed it. "
                                     "Review the new version.")
             return _review_page(record, status=409)
+        except records.RecordError as error:
+            attach_error(form, error)
+            return _review_page(record, publish_form=form, status=400)
         search.alert_new_publication(records.get(current_user, record.id))
         flash("Published.", "success")
         return redirect(url_for("records.published", record_id=record.id))
@@ -135,7 +145,7 @@ def publish(record_id: int):
 @bp.post("/records/<int:record_id>/return")
 def return_to_authors(record_id: int):
     """Return the record to its authors with comments."""
-    record = records.get(current_user, record_id)
+    record = _under_review(record_id)
     form = ReturnForm()
     if form.validate_on_submit():
         records.return_to_authors(current_user, record.id, form.comment.data)

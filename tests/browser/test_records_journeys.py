@@ -10,6 +10,7 @@ session commits as soon as it has read what it needs, so it never holds a lock t
 needs nor keeps reading an old snapshot.
 """
 
+import os
 import re
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -25,6 +26,7 @@ from tests.browser.conftest import (
 from tests.conftest import PASSWORD
 
 TITLE = "Story maps and paragraph structure in Year 4"
+SHOTS = os.environ.get("SCREENSHOTS")  # a folder to save the review page in, 375 and 1280 px
 # Two passages the gate flags although neither identifies the school: a colleague shares her
 # name with the author of the class text (a "known" name), and the postcode is the palace's.
 AUTHOR_OF_THE_BOOK = "Julia Donaldson"
@@ -146,8 +148,10 @@ def write_up_the_lesson_study(page) -> None:
 def test_a_lesson_study_passes_the_gate_and_its_school_stays_anonymous(new_page, make_cluster,
                                                                       make_user):
     """Written, submitted, refused by the gate, cleared finding by finding with reasons,
-    published to the network; a reader elsewhere sees the predicted-against-observed tables
-    but no school and no author, asks to talk, is declined and still learns nothing."""
+    refused the network while too few schools are alike, told how the school will be
+    described once other clusters join, published to the network; a reader elsewhere sees the
+    predicted-against-observed tables but no school and no author, asks to talk, is declined
+    and still learns nothing."""
     home = make_cluster(name="Northgate Partnership", schools=1).schools[0]
     head = make_user(home, "headteacher", name="Harriet Quillfeather")
     teacher = make_user(home, "leading_teacher", name="Nadia Okonkwo-Reyes")
@@ -200,7 +204,7 @@ def test_a_lesson_study_passes_the_gate_and_its_school_stays_anonymous(new_page,
     findings = reviewer.locator(".govuk-summary-card__title")
     expect(findings).to_have_count(2)
     expect(findings).to_contain_text([f"“{AUTHOR_OF_THE_BOOK}”", f"“{POSTCODE}”"])
-    expect(reviewer.locator(".govuk-warning-text")).to_contain_text(
+    expect(reviewer.locator(".govuk-warning-text").first).to_contain_text(
         "2 passages could identify the school")
 
     # Publishing past the gate is refused, and nothing is resolved by trying.
@@ -224,6 +228,28 @@ def test_a_lesson_study_passes_the_gate_and_its_school_stays_anonymous(new_page,
         success(reviewer, f"“{text}” marked as not identifying.")
         expect(reviewer.locator(".govuk-summary-card__title")).to_have_count(1 - left)
     expect(reviewer.get_by_text("Nothing found that identifies the school.")).to_be_visible()
+
+    # Two schools on the platform cannot hide each other: the network is refused, plainly.
+    expect(reviewer.locator("#crowd-too-small")).to_contain_text(
+        "Too few schools on the platform are like yours")
+    reviewer.get_by_label("The whole network, anonymised").check()
+    press(reviewer, "Publish")
+    expect(reviewer.locator(".govuk-error-summary")).to_contain_text(
+        "Publish it to your cluster, or publish it with your school's name")
+
+    # Other clusters join; the review now says how the school will be described, and why.
+    released([make_cluster(name=f"Crowd Partnership {n}", schools=6) for n in (1, 2, 3)])
+    visit(reviewer, f"{record_path}/review")
+    expect(reviewer.get_by_role("heading", name="How your school will be described")) \
+        .to_be_visible()
+    expect(reviewer.locator("#crowd-size")).to_contain_text(
+        re.compile(r"\d+ schools on the platform, outside any one cluster, fit this description"))
+    expect(reviewer.get_by_role("main")).to_contain_text(
+        "Fewer than 10 schools on the platform share your school's exact description")
+    if SHOTS:
+        for width in (375, 1280):
+            reviewer.set_viewport_size({"width": width, "height": 900})
+            reviewer.screenshot(path=f"{SHOTS}/review-{width}.png", full_page=True)
 
     reviewer.get_by_label("The whole network, anonymised").check()
     press(reviewer, "Publish")
