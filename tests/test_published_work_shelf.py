@@ -86,6 +86,20 @@ def test_the_shelf_lists_what_the_database_counts(planted, world, make_user):  #
     assert len(_listed(planted.head, planted.seeker)) == 10
 
 
+def test_the_school_s_own_work_is_listed_and_marked_only_for_its_people(planted, world,  # noqa: F811
+                                                                        make_user):
+    """Leaving a school's own records out would tell a broker which ones are the school's:
+    the list is the same for them, and only the school's people see "Your school's"."""
+    broker = make_user(planted.hidden, "headteacher", lle=True)
+    for_head = published_work.on_barriers(planted.head, planted.seeker)
+    for_broker = published_work.on_barriers(broker, planted.seeker)
+    own = {w.record_id for w in for_head if w.school_id == planted.seeker.id}
+    assert own, "the seeker's own records are among the best on its barriers"
+    assert {w.record_id for w in for_head if w.yours(planted.head)} == own
+    assert _listed(broker, planted.seeker) == _counted_in_the_database(broker, planted.seeker)
+    assert not any(w.yours(broker) for w in for_broker if w.record_id in own)
+
+
 def test_changes_are_shelved_record_by_record(planted, world, monkeypatch):  # noqa: F811
     rng, records = world
     assert _listed(planted.head, planted.seeker)

@@ -138,7 +138,8 @@ def the_world(make_cluster, make_user) -> SimpleNamespace:
 
 # --- The journey ------------------------------------------------------------------------------
 
-def test_a_reader_searches_narrows_saves_and_is_told_of_new_work(page, make_cluster, make_user):
+def test_a_reader_searches_narrows_saves_and_is_told_of_new_work(page, make_cluster, make_user,
+                                                                 crowd):
     """Found, narrowed by type and barrier, read anonymised with related work; the search is
     saved and new matching work reaches the inbox; a malformed search is a 400 that says why
     and keeps what was typed. Cluster-only work never appears."""
