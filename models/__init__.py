@@ -14,6 +14,7 @@ from models.evaluations import TERMS, Rating, RatingAction, SelfEvaluation
 from models.form_submissions import FormSubmission
 from models.messages import InboxMessage, OutboxMail
 from models.profiles import GroupMembership, OfferOptIn, SchoolBarrier, SchoolProfile
+from models.public_bodies import PUBLIC_BODY_KINDS, PublicBodyEntry
 from models.records import (
     KINDS,
     STATUSES,
@@ -69,6 +70,8 @@ __all__ = [
     "Invitation",
     "JoinRequest",
     "OutboxMail",
+    "PUBLIC_BODY_KINDS",
+    "PublicBodyEntry",
     "RegisterSchool",
     "SavedDraft",
     "SavedSearch",

@@ -4,7 +4,14 @@ free text for identifiers before anything leaves a cluster.
 ``scan`` finds identifiers by shape (postcodes, URNs, establishment numbers, e-mail and web
 addresses, phone numbers, titled names, school names, street addresses) and by the names the
 caller knows about (``known``). ``redact`` swaps each finding for a placeholder such as
-"[postcode]". Every pattern uses bounded repetition only, so scanning stays linear in practice.
+"[postcode]". ``first_names_in`` finds pupils' first names typed alone, for lesson studies.
+Every pattern uses bounded repetition only, so scanning stays linear in practice.
+
+School names are found by network/school_names.py (its docstring says how). The web and e-mail
+addresses, phone numbers and postcodes of national bodies (the DfE, Ofsted, the NHS, national
+education charities) are not findings, nor is a street address just before such a postcode:
+``allowed`` lists them (network/public_bodies.py). Anything under .sch.uk, and any address under
+a domain given in ``known``, is a finding whatever that list says.
 
 Decisions about ``known`` entries: each is matched in full, case-insensitively, on word
 boundaries, with any run of whitespace and either apostrophe (' or ’), with or without a
@@ -29,6 +36,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+
+from network import first_names, school_names
+from network.public_bodies import BUILT_IN, PublicBodies, normal_domain, only_filler, under
+from network.school_names import GENERIC as _GENERIC
+from network.school_names import word as _word
 
 SIZE_BANDS = [(0, 100, "Very small (under 100 pupils)"), (100, 250, "Small (100 to 249)"),
               (250, 500, "Medium (250 to 499)"), (500, 1000, "Large (500 to 999)"),
@@ -72,40 +84,14 @@ class Finding:
 
 
 # Kinds in order of preference when two overlapping findings are equally long.
+# "pupil_name" comes from first_names_in, not from scan.
 KINDS = ("known", "email", "web_address", "postcode", "phone", "establishment_number", "urn",
-         "honorific_name", "street_address", "school_name")
+         "honorific_name", "street_address", "school_name", "pupil_name")
 
 def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-# Words that begin a sentence or a clause, never a school's name: trimmed from the front.
-_LEADING = _words("""in at on for from to by with and but as when while after before during since
-both like unlike although because if once then today last next this that these those each every
-their its his her my your we they it he she all some many most other another several such how
-what why where who which leaders teachers staff pupils governors headteacher head deputy partner
-partners colleagues parents visiting visited visit meanwhile however also later across within
-between director executive assistant chair vice principal coordinator manager officer leader
-member trustee trustees governor clerk""")
-# Words that do not make a name distinctive: function words, the domain's own words, school
-# types and religious designations, local-government words, common words of headings.
-_GENERIC = _LEADING | _words("""the a an of our st saint teaching summer sunday forest whole
-national local lead leading hub host key stage year years reception primary secondary junior
-juniors infant infants nursery high grammar middle first upper lower special free studio
-community church catholic va vc roman methodist c e ce rc cofe england aided controlled voluntary
-foundation academy academies college school schools trust federation multi sponsored converter
-new outstanding good maintained alliance partnership institute centre village rural urban city
-town small large sister feeder neighbouring same specialist sixth form further higher education
-leadership improvement research ofsted support network cluster pupil behaviour mathematics maths
-english science reading writing phonics music art sport sports pe training initial teacher early
-autumn spring term holiday breakfast homework booster chartered royal council borough county
-district metropolitan authority class group set mr mrs ms miss dr sir dame prof coastal inner
-typical successful great better best more out no one two three life day week time difference
-make makes made learning learn lessons lesson learned working together journey story beyond
-towards""")
-_STRONG_BEFORE_SCHOOL = _words("""primary junior infant infants nursery secondary high grammar
-middle first upper lower prep preparatory special community free studio girls boys church
-catholic foundation comprehensive rc ce e methodist""")
 _ORGANISATION = _words("""school academy college federation primary infants juniors partnership
 trust council alliance""")
 _NUMBER_CONTEXT = _words("""year stage lesson ks term autumn spring summer group class set unit week
@@ -123,7 +109,6 @@ _UP, _LETTER = "A-ZÀ-ÖØ-Þ", r"[^\W\d_]"                # capital letters; an
 _CAP = (rf"(?:[{_UP}]{_LETTER}*(?:['’]s\b|['’][{_UP}]{_LETTER}*|-{_LETTER}+){{0,3}}['’]?\.?"
         r"|\([A-Z]{1,4}\))")                                  # a capitalised word, or "(VA)"
 _NAME = rf"[{_UP}]{_LETTER}*(?:['’][{_UP}]{_LETTER}*|-{_LETTER}+){{0,2}}"
-_CONN = r"(?:(?:of|upon|on|under)(?:[ \t]+the)?|and|&|le|de|en|la|cum)"
 _STREET = (r"(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Grove|Place|Gardens|Terrace|"
            r"Hill|Rise|Court|Square|Walk|Row|Park|Mews|Green|Parade|Vale|View|Gate|Rd|St|Ln|"
            r"Ave|Cl|Dr|Cres|Gr|Pl|Gdns|Terr|Sq|Pde)")
@@ -151,38 +136,12 @@ _PATTERNS = {
                        rf"{_STREET}(?![\w'’-])"),
 }
 _COMPILED = {kind: re.compile(pattern) for kind, pattern in _PATTERNS.items()}
-# A school's name is found from its last word back: the head word, then the capitalised words
-# before it (School and Academy end a name, so two names joined by "and" stay two findings).
-_SCHOOL_HEAD = re.compile(r"(?<=[ \t])(?:School|Academy|College|Federation|Primary|Infants|"
-                          r"Juniors|SCHOOL|ACADEMY|COLLEGE)(?![\w-]|['’][A-Za-z]{2})")
-_NAME_WORD = rf"(?!(?:School|Academy)\b){_CAP}"
-_SCHOOL_CHAIN = re.compile(rf"(?<![\w'’.-]){_NAME_WORD}(?:[ \t]+(?:{_CONN}[ \t]+)?{_NAME_WORD})"
-                           r"{0,6}[ \t]+\Z")
 _ORDINAL = re.compile(r"1st|2nd|3rd|[04-9]th")
 _TOKEN = re.compile(r"\S+")
 
 
-def _word(token: str) -> str:
-    """A token as compared with the word lists: lower case, without a possessive or full stop."""
-    token = token.lower().strip('()[]".,;:“”')
-    return (token[:-2] if token.endswith(("'s", "’s")) else token).rstrip("'’")
-
-
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), _word(m.group())) for m in _TOKEN.finditer(text, start, end)]
-
-
-def _school_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    tokens = _tokens(text, start, end)
-    while len(tokens) > 1 and (tokens[0][2] in _LEADING or text[tokens[0][0]].islower()):
-        tokens.pop(0)
-    words = [w for _, _, w in tokens]
-    if all(w in _GENERIC or text[s].islower() for s, _, w in tokens[:-1]):
-        return None
-    strong = words[-1] in {"academy", "college", "federation"} or (
-        len(words) > 1 and words[-1] == "school" and words[-2] in _STRONG_BEFORE_SCHOOL)
-    names = [w for s, _, w in tokens if not text[s].islower()]
-    return (tokens[0][0], end) if strong or len(names) <= 4 else None
 
 
 def _honorific_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -196,10 +155,8 @@ def _honorific_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _matches(kind: str, regex: re.Pattern | None, text: str):
     """(start, end, match) of each raw match of one kind; the span is group "v" if it has one."""
-    for head in _SCHOOL_HEAD.finditer(text) if kind == "school_name" else ():
-        chain = _SCHOOL_CHAIN.search(text, max(0, head.start() - 80), head.start())
-        if chain:
-            yield chain.start(), head.end(), None
+    for start, end in school_names.spans(text) if kind == "school_name" else ():
+        yield start, end, None
     for m in regex.finditer(text) if regex else ():
         yield (*(m.span("v") if "v" in regex.groupindex and m.group("v") else m.span()), m)
 
@@ -226,8 +183,6 @@ def _refine(kind: str, text: str, start: int, end: int, m) -> tuple[int, int] | 
         before = text[max(0, start - 20):start].split()
         if before and _word(before[-1]) in _NUMBER_CONTEXT:
             return None                       # "Year 6 ...", "Lesson 3 ..."
-    elif kind == "school_name":
-        return _school_span(text, start, end)
     elif kind == "honorific_name":
         return _honorific_span(text, start, end)
     return start, end
@@ -278,11 +233,66 @@ def _known_regex(known: tuple[str, ...]) -> re.Pattern | None:
                       rf"(?:{alternatives})(?:['’]s)?(?!\w)")
 
 
-def scan(text: str, known: Iterable[str] = ()) -> list[Finding]:
+_DOMAIN_LIKE = re.compile(r"(?i:https?://)?[\w-]{1,63}(?:\.[\w-]{1,63}){0,5}\.[A-Za-z]{2,20}"
+                          r"(?:[/?#]\S{0,300})?")
+_ADDRESS_GAP = re.compile(r"[ \t,]*(?:[A-Z][\w'’.-]{0,30}[ \t,]+){0,4}")
+
+
+@lru_cache(maxsize=64)
+def _known_domains(known: tuple[str, ...]) -> frozenset[str]:
+    """The known entries that are web addresses or domains, as bare hosts without "www."."""
+    hosts = (normal_domain(entry) for entry in known
+             if "@" not in entry and _DOMAIN_LIKE.fullmatch(entry.strip()))
+    return frozenset(host.removeprefix("www.") for host in hosts)
+
+
+def _public(kind: str, value: str, allowed: PublicBodies, school_hosts: frozenset[str]) -> bool:
+    """Whether a raw finding is a national body's contact detail that ``allowed`` lists."""
+    if kind in ("email", "web_address"):
+        return allowed.allows_domain(value) and not under(value, school_hosts)
+    if kind == "phone":
+        return allowed.allows_phone(value)
+    return kind == "postcode" and allowed.allows_postcode(value)
+
+
+def _named_body(text: str, start: int, end: int, names: list[tuple[int, int]]) -> bool:
+    """Whether text[start:end] is made of national bodies' names ("Oak National Academy")."""
+    rest, position = [], start
+    for a, b in names:
+        if a < end and b > position:
+            rest.append(text[position:max(position, a)])
+            position = max(position, b)
+    return position > start and only_filler(" ".join(rest) + " " + text[position:end])
+
+
+def _without_public(text: str, raw: list[tuple[int, int, str]], allowed: PublicBodies,
+                    known: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """``raw`` less national bodies' addresses, numbers and postcodes, and less a street
+    address that stands just before a listed postcode (the same postal address)."""
+    school_hosts = _known_domains(known)
+    names = allowed.name_spans(text) if any(k == "school_name" for _, _, k in raw) else []
+    public = {(s, e, k) for s, e, k in raw if _public(k, text[s:e], allowed, school_hosts)
+              or k == "school_name" and names and _named_body(text, s, e, names)}
+    postcodes = sorted(s for s, _, k in public if k == "postcode")
+
+    def before_postcode(end: int) -> bool:
+        return any(end <= s <= end + 160 and _ADDRESS_GAP.fullmatch(text, end, s)
+                   for s in postcodes)
+
+    return [(s, e, k) for s, e, k in raw if (s, e, k) not in public
+            and not (k == "street_address" and before_postcode(e))]
+
+
+def scan(text: str, known: Iterable[str] = (), *,
+         allowed: PublicBodies | None = None) -> list[Finding]:
     """Everything in ``text`` that could identify a school, its staff or its pupils, in order.
 
     ``known`` holds names the caller knows to be identifying (the school, its cluster, towns,
-    local authorities, staff, members and pupils). Findings never overlap."""
+    local authorities, staff, members and pupils, a trust's website). ``allowed`` lists the
+    national bodies whose web and e-mail addresses, phone numbers and postcodes are not
+    findings (``network.public_bodies.BUILT_IN`` when None; pass ``PublicBodies()`` to allow
+    none). A .sch.uk address, or one under a domain in ``known``, is always a finding.
+    Findings never overlap."""
     if not text:
         return []
     raw: list[tuple[int, int, str]] = []
@@ -293,6 +303,7 @@ def scan(text: str, known: Iterable[str] = ()) -> list[Finding]:
             span = _refine(kind, text, start, end, m)
             if span and span[1] > span[0]:
                 raw.append((span[0], span[1], kind))
+    raw = _without_public(text, raw, BUILT_IN if allowed is None else allowed, known)
     merged: list[list] = []                   # [start, end, kind of the longest part, length]
     for start, end, kind in sorted(raw):
         rank = (end - start, -KINDS.index(kind))
@@ -304,6 +315,29 @@ def scan(text: str, known: Iterable[str] = ()) -> list[Finding]:
         else:
             merged.append([start, end, kind, rank])
     return [Finding(start, end, kind, text[start:end]) for start, end, kind, _ in merged]
+
+
+_GIVEN = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{1,30}"
+_FIRST_NAME = re.compile(rf"(?<![\w'’-]){_GIVEN}(?:-{_GIVEN})?(?=(?:['’]s)?(?![\w'’-]))")
+_PLACE_AFTER = re.compile(rf"[ \t]+(?:{_STREET}|House|Buildings?|Centre|Hall|College|School|"
+                          r"Academy|Primary|Infants|Juniors|Church|Trust)\b")
+_AFTER_TITLE = re.compile(r"(?:\b(?:St|Saint|Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Fr)\.?"
+                          r"|\b[A-Z]\.)[ \t]+\Z")
+
+
+def first_names_in(text: str) -> list[Finding]:
+    """Pupils' first names typed on their own ("Jayden (Pupil A) joined in"), in order: each
+    capitalised word that is a first name in a maintained list and not an ordinary English word
+    (so Grace, Will, Summer and Hope are left alone; network/first_names.py says how). A name
+    after a title or "St" is left to ``scan``, and so is one that names a street or building
+    ("Weston House", "Rodney Street")."""
+    names = first_names.pupil_names() if text else frozenset()
+    found = []
+    for m in _FIRST_NAME.finditer(text):
+        if any(part in names for part in m.group().split("-")) and not _AFTER_TITLE.search(
+                text, max(0, m.start() - 12), m.start()) and not _PLACE_AFTER.match(text, m.end()):
+            found.append(Finding(m.start(), m.end(), "pupil_name", m.group()))
+    return found
 
 
 def redact(text: str, findings: Iterable[Finding]) -> str:

@@ -111,6 +111,9 @@ RIGHTS = {
                           {"leading_teacher"}),
     "admin.user": ("/admin/users/" + A_MEMBER, lambda w: {"designations": ["lle"]},
                    {"site_admin"}),
+    "admin.public_bodies": ("/admin/public-bodies",
+                            lambda w: {"kind": "domain", "value": "example-research.org.uk"},
+                            {"site_admin"}),
 }
 
 

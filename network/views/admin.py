@@ -1,4 +1,5 @@
-"""Site administration: designations, the development outbox and the audit log.
+"""Site administration: designations, the development outbox, the audit log and the national
+bodies the anonymisation check leaves alone.
 
 Site admins operate the platform for every cluster; to everyone else these pages do not exist.
 """
@@ -8,10 +9,12 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from network.forms.admin import DesignationsForm
+from network.forms.admin import DesignationsForm, PublicBodyForm
 from network.security import cross_cluster
 from network.services import admin, members
+from network.services import public_bodies as bodies
 from network.services.clusters import ClusterError
+from network.services.public_bodies import PublicBodyError
 from network.views import attach_error, page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -67,6 +70,25 @@ def audit_log():
     events, more = admin.audit_events(current_user, page, only)
     return render_template("admin/audit.html", events=events, more=more, page=page, only=only,
                            actions=admin.audit_actions(current_user))
+
+
+@bp.route("/public-bodies", methods=["GET", "POST"])
+@cross_cluster
+def public_bodies():
+    """The national bodies' domains, phone numbers and postcodes site admins added; add one."""
+    added = bodies.entries(current_user)
+    form = PublicBodyForm()
+    if form.validate_on_submit():
+        try:
+            entry = bodies.add(current_user, form.kind.data, form.value.data, form.note.data)
+        except PublicBodyError as error:
+            attach_error(form, error)
+        else:
+            flash(f"{entry.value} has been added: the anonymisation check leaves it alone.",
+                  "success")
+            return redirect(url_for("admin.public_bodies"))
+    return render_template("admin/public_bodies.html", form=form, added=added), \
+        400 if form.errors else 200
 
 
 def _day(name: str) -> date | None:
