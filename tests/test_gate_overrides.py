@@ -89,3 +89,30 @@ def test_pupil_labels_from_another_cluster_are_not_known_names(world, make_user)
     assert any(f.text == label for f in gate.flags(far))  # known in its own cluster
     mine = write(world, body=case_body(barrier_narrative=f"{label} joined the group."))
     assert not any(label in f.text for f in gate.flags(fresh(mine)))
+
+
+def test_a_pupil_s_first_name_typed_alone_is_flagged_in_a_lesson_study(world):
+    """The form says never to use pupils' names; a lesson study that does is stopped, while a
+    name that is also an ordinary word, or one in a case study about adults, is left alone."""
+    body = lesson_body(outcomes="Jayden (Pupil A) joined in; Grace was shown to everyone.")
+    record = records.create(world.author, "lesson_study", data("Fractions", body))
+    names = [(f.kind, f.text) for f in gate.flags(record)]
+    assert ("pupil_name", "Jayden") in names
+    assert not any(text == "Grace" for _, text in names)
+    case = write(world, body=case_body(barrier_narrative="Jayden from the council visited."))
+    assert not any(f.kind == "pupil_name" for f in gate.flags(fresh(case)))
+
+
+def test_national_bodies_are_not_findings_and_site_admins_can_add_more(world, make_user):
+    from network.services import public_bodies
+
+    text = ("Guidance at https://www.gov.uk/government/publications and the trust's own "
+            "site https://www.example-learning-trust.org.uk/about helped us.")
+    record = write(world, body=case_body(barrier_narrative=text))
+    flagged = [f.text for f in gate.flags(fresh(record))]
+    assert not any("gov.uk" in f for f in flagged)
+    assert any("example-learning-trust" in f for f in flagged)
+    admin = make_user(site_admin=True)
+    public_bodies.add(admin, "domain", "example-learning-trust.org.uk", "A national charity")
+    db.session.commit()
+    assert not any("example-learning-trust" in f.text for f in gate.flags(fresh(record)))

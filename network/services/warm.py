@@ -9,8 +9,10 @@ from network.extensions import db
 
 def warm(app: Flask) -> None:
     """Build partner matching's candidate pool and the shelf of published work by barrier,
-    and read the toolkit vocabulary, then close the connections used, so forked workers start
-    with all three and open connections of their own."""
+    read the toolkit vocabulary and the gate's lists of first names and register school
+    names (2 s), then close the connections used, so forked workers start with all of them
+    and open connections of their own."""
+    from network import anonymity
     from network.services import pool, published_work
     from network.services.vocabulary import vocabulary
 
@@ -21,6 +23,8 @@ def warm(app: Flask) -> None:
             vocabulary()
             pool.filter_choices()  # builds the pool for the whole platform
             published_work.shelf()  # every live record by barrier
+            anonymity.first_names_in("Jayden joined.")  # the first-name lists
+            anonymity.scan("Staff from Springside visited.")  # the register's unshaped names
         except Exception:  # noqa: BLE001 - an empty or unmigrated database: workers build later
             app.logger.warning("could not build the caches before forking", exc_info=True)
         finally:
