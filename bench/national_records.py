@@ -18,6 +18,7 @@ from models import Record, RecordBarrier, RecordStandard
 from models.toolkit_data import BARRIERS, PRIORITY_GROUPS, standard_ids
 from network import demo_records
 from network.anonymity import context_bands
+from network.services.crowd import WIDEST, Crowds, Member, record_group
 
 GROUP_NAMES = {number: name for number, _, name, _ in PRIORITY_GROUPS}
 BATCH = 5000
@@ -27,14 +28,36 @@ def _sentences(textblock: str) -> list[str]:
     return [s.strip() + "." for s in textblock.split(".") if s.strip()]
 
 
-def case_study(doc, rng: random.Random, context: dict) -> dict:
+def _crowds(rows: dict, plans: list) -> Crowds:
+    """The platform as outsiders see it, from the rows about to be written."""
+    bands = {}
+    for _, entries in plans:
+        for entry in entries:
+            found = context_bands(SimpleNamespace(**entry))
+            bands[entry["urn"]] = (found["phase"], found["region"], found["size"], found["fsm"])
+    shown = {p["school_id"] for p in rows["profiles"] if p["visibility"] == "network"}
+    history: dict[int, set[int]] = {}
+    for row in rows["groups"]:
+        history.setdefault(row["school_id"], set()).add(row["group_id"])
+    return Crowds([Member(s["id"], s["cluster_id"], bands[s["urn"]],
+                          frozenset(history[s["id"]]) if s["id"] in shown
+                          and s["id"] in history else None) for s in rows["schools"]])
+
+
+def _context_text(context: dict) -> str:
+    """The context section, saying no more than the published bands."""
+    phase = "school" if context["phase"] == "Any" else f"{context['phase'].lower()} school"
+    return f"A {phase} in {context['region']}."
+
+
+def case_study(doc, rng: random.Random) -> dict:
     """A case-study body whose sections are one synthetic corpus document's text."""
     standards = rng.sample(STANDARDS, rng.randint(2, 5))
     actions = [{"text": sentence, "standards": [standards[i % len(standards)]]}
                for i, sentence in enumerate(_sentences(doc.actions_text)[:4])]
     group = rng.randint(1, 6)
     return {
-        "context": f"A {context['phase'].lower()} school in {context['region']}.",
+        "context": "",
         "group_id": str(group), "group_name": GROUP_NAMES[group],
         "barriers": rng.sample(SLUGS, rng.randint(1, 4)),
         "barrier_narrative": doc.barriers_text,
@@ -59,12 +82,9 @@ SLUGS = [slug for slug, _, _ in BARRIERS]
 
 
 def insert(load: Loader, conn, rows: dict, plans: list, count: int, rng: random.Random) -> None:
-    """Write `count` published records, their barrier and standard tags, in batches."""
-    contexts = {}
-    for _, entries in plans:
-        for entry in entries:
-            bands = context_bands(SimpleNamespace(**entry))
-            contexts[entry["urn"]] = {**bands, "sharing": 1000, "widened": []}
+    """Write `count` published records, their barrier and standard tags, in batches, each
+    with the context the crowd rule gives it (network/services/crowd.py)."""
+    crowds = _crowds(rows, plans)
     schools = rows["schools"]
     docs = corpus.records(count, seed=7)
     record_id = 0
@@ -75,14 +95,18 @@ def insert(load: Loader, conn, rows: dict, plans: list, count: int, rng: random.
             doc = next(docs)
             school = rng.choice(schools)
             head, other = 2 * school["id"] - 1, 2 * school["id"]
-            context = contexts[school["urn"]]
             kind = "case_study" if rng.random() < 0.55 else "lesson_study"
             if kind == "case_study":
-                body, title = case_study(doc, rng, context), doc.title[:200]
+                body, title = case_study(doc, rng), doc.title[:200]
             else:
                 body = lesson_study(rng, [other, head])
                 title = f"{body['subject']}: {body['focus']}"[:200]
             visibility = "network" if rng.random() < 0.6 else "cluster"
+            found = crowds.placement(school["id"], record_group(body))
+            context = found.context() if found else dict(WIDEST)
+            visibility = visibility if found else "cluster"
+            if kind == "case_study":
+                body["context"] = _context_text(context)
             published = NOW - timedelta(days=rng.randint(1, 1100))
             batch.append({
                 "id": record_id, "kind": kind, "school_id": school["id"],

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from network.services import contexts, records
-from network.services.crowd import MIN_SHARING, Member, fits_group, place
+from network.services.crowd import MIN_SHARING, Crowds, Member, fits_group, place
 from tests.conftest import csrf_token
 from tests.test_records_workflow import build_world, case_body, data
 
@@ -138,3 +138,14 @@ def test_too_small_a_crowd_is_refused_in_plain_words_and_the_cluster_stays_open(
     text = answer.get_data(as_text=True)
     assert "govuk-error-summary" in text and "Publish it to your" in text
     assert records.publish(world.head, record.id, record.version, "cluster").is_live
+
+
+def test_an_author_whose_profile_lacks_the_group_takes_the_description_of_its_bands():
+    """A reader rules such an author out by its group history anyway; it is described as the
+    first description of its own bands that hides enough schools of that group."""
+    others = [Member(n, n, PRIMARY_NW, None) for n in range(2, 14)]   # 12 clusters, alike
+    author = Member(1, 1, PRIMARY_NW, frozenset({1}))
+    crowds = Crowds([author, *others])
+    found = crowds.placement(1, 3)
+    assert found is not None and found.widened == () and found.sharing >= MIN_SHARING
+    assert crowds.placement(1, 1) == crowds.placement(2, 1)

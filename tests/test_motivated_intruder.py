@@ -29,7 +29,9 @@ from models import (
 from network.anonymity import context_bands
 from network.extensions import db
 from network.services import accounts, records
+from network.services.errors import Invalid
 from tests.conftest import PASSWORD, csrf_token
+from tests.test_records_workflow import _cluster as workflow_cluster
 from tests.test_records_workflow import case_body, data, lesson_body
 
 MIN = 10
@@ -49,11 +51,8 @@ def _local_authorities(region: str, wanted: int) -> list[list[str]]:
 
 
 def _cluster(name: str, urns: list[str], region: str = "") -> Cluster:
-    cluster = Cluster(name=name, region=region, description=name)
-    db.session.add(cluster)
-    for urn in urns:
-        db.session.add(School(urn=urn, name=db.session.get(RegisterSchool, urn).name,
-                              cluster=cluster))
+    cluster = workflow_cluster(name, urns)
+    cluster.region = region
     db.session.commit()
     return cluster
 
@@ -71,7 +70,7 @@ def _publish(head: User, author: User, kind: str, group: str = "3") -> Record | 
     records.submit(author, record.id)
     try:
         records.publish(head, record.id, record.version, "network")
-    except records.RecordError as refused:
+    except Invalid as refused:
         assert "Too few schools" in str(refused)
         return None
     return db.session.get(Record, record.id)

@@ -126,21 +126,30 @@ class Crowds:
     def __init__(self, population: list[Member] | None = None):
         self.population = members() if population is None else population
         self._by_group: dict[int | None, dict[int, Placement]] = {}
+        self._described: dict[int | None, dict[tuple, Placement]] = {}
+        self._schools = {m.school_id: m for m in self.population}
+
+    def _placed(self, group_id: int | None) -> dict[int, Placement]:
+        if group_id not in self._by_group:
+            placed = place([m for m in self.population if fits_group(m, group_id)])
+            self._by_group[group_id] = placed
+            self._described[group_id] = {(p.phase, p.region, p.size, p.fsm): p
+                                         for p in placed.values()}
+        return self._by_group[group_id]
 
     def placement(self, school_id: int, group_id: int | None = None) -> Placement | None:
         """Where the school stands for a record that shows `group_id` (None: no group shown);
         None when it cannot be hidden among enough schools."""
-        if group_id not in self._by_group:
-            self._by_group[group_id] = place([m for m in self.population
-                                              if fits_group(m, group_id)])
-        found = self._by_group[group_id].get(school_id)
-        if found is None and group_id is not None:
-            # The author's own profile may not list the group it started in; it is then
-            # placed among the schools that do, which hides it at least as well.
-            author = [m for m in self.population if m.school_id == school_id]
-            if author and not fits_group(author[0], group_id):
-                found = place([m for m in self.population
-                               if fits_group(m, group_id)] + author).get(school_id)
+        found = self._placed(group_id).get(school_id)
+        author = self._schools.get(school_id)
+        if found is None and author is not None and not fits_group(author, group_id):
+            # The author's own profile does not list the group it started in, so a reader
+            # rules the author out anyway: describe it as the first description of its bands
+            # that hides enough schools of that group.
+            described = self._described[group_id]
+            found = next((described[key] for key in (describe(author.bands)
+                                                     for _, describe in STEPS)
+                          if key in described), None)
         return found
 
 
