@@ -1,8 +1,10 @@
 """The context a record is published with, kept true as schools join the platform and change
 what their profiles show (see network/services/crowd.py for the rule)."""
 
+import json
+
 from flask import has_app_context
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Text, cast, event, inspect, select
 from sqlalchemy.orm import Session
 
 from models import GroupMembership, Record, RegisterSchool, School, SchoolProfile, User
@@ -62,17 +64,27 @@ def refresh(actor: User | None = None) -> int:
     more goes back to its cluster, and its headteachers are told why. Says how many records
     changed; committed with the caller."""
     crowds = Crowds()
+    # Contexts are compared as the JSON text they were stored as (every context is written
+    # from the same dicts, keys in one order), so 100,000 records need no JSON decoding.
     rows = db.session.execute(select(
-        Record.id, Record.school_id, Record.published_visibility, Record.published_context,
-        Record.published_body["group_id"]).where(
-        Record.published_body.is_not(None), Record.withdrawn_at.is_(None),
-        Record.published_attributed.is_(False))).all()
+        Record.id, Record.school_id, Record.published_visibility,
+        cast(Record.published_context, Text), Record.published_body["group_id"].as_string())
+        .where(Record.published_body.is_not(None), Record.withdrawn_at.is_(None),
+               Record.published_attributed.is_(False))).all()
     wanted: dict[int, tuple[dict, bool]] = {}
-    for record_id, school_id, visibility, context, group in rows:
-        found = crowds.placement(school_id, record_group({"group_id": group}))
-        now = found.context() if found else dict(WIDEST)
-        pulled = found is None and visibility == "network"
-        if now != context or pulled:
+    texts: dict[tuple, tuple[dict, str, bool]] = {}
+    by_placement: dict = {}
+    for record_id, school_id, visibility, stored, group in rows:
+        key = (school_id, record_group({"group_id": group}))
+        if key not in texts:
+            found = crowds.placement(*key)
+            if found not in by_placement:  # many schools share one description
+                now = found.context() if found else dict(WIDEST)
+                by_placement[found] = (now, json.dumps(now), found is None)
+            texts[key] = by_placement[found]
+        now, text, hidden_by_none = texts[key]
+        pulled = hidden_by_none and visibility == "network"
+        if stored != text or pulled:
             wanted[record_id] = (now, pulled)
     ids = sorted(wanted)
     for start in range(0, len(ids), 500):
