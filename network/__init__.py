@@ -17,6 +17,7 @@ from network import (
 )
 from network.config import ROOT, from_environment
 from network.extensions import csrf, db, limiter, login_manager, migrate
+from network.services import changes
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -51,6 +52,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_login(app)
 
     database.install(app)  # before any hook reads the database
+    changes.install(app)  # before any hook reads where the change log stands
     logs.install(app)  # first to log, so every request has its id before other hooks log
     security.install(app)
     audit.install(app)

@@ -6,7 +6,6 @@ Deny by default. Anything outside the actor's cluster is "not found" (404), neve
 
 from collections.abc import Callable
 
-from flask import abort
 from sqlalchemy import Select, select
 
 from models import (
@@ -24,6 +23,7 @@ from models import (
     User,
 )
 from network.extensions import db
+from network.services.errors import Forbidden, NotFound
 
 Rule = Callable[[User, object], bool]
 
@@ -203,32 +203,42 @@ def can_view(actor: User | None, obj: object) -> bool:
 
 
 def get_visible_or_404(actor: User, model: type, ident) -> object:
-    """Load one record by id for `actor`, or answer 404 when it is missing or not theirs."""
+    """Load one record by id for `actor`; NotFound (404) when it is missing or not theirs."""
     obj = db.session.get(model, ident) if ident is not None else None
     if obj is None:
-        abort(404)
+        raise NotFound
     if not can_view(actor, obj):
         from network import audit
 
         audit.refused(actor, "view", obj, 404)
-        abort(404)
+        raise NotFound
     return obj
 
 
 def require(actor: User, action: str, obj: object) -> None:
-    """Stop the request unless `actor` may do `action`: 404 if they cannot even see it."""
-    if not can_view(actor, obj) or not can(actor, action, obj):
-        from network import audit
-
-        status = 404 if not can_view(actor, obj) else 403
-        audit.refused(actor, action, obj, status)
-        abort(status)
+    """Refuse (see `refuse`) unless `actor` may do `action` to the existing `obj`."""
+    if not (can_view(actor, obj) and can(actor, action, obj)):
+        refuse(actor, action, obj)
 
 
-def require_site_admin(actor: User) -> None:
-    """Hide the site administration from everyone else (404)."""
+def refuse(actor: User, action: str, obj: object, hidden: bool | None = None,
+           message: str = "") -> None:
+    """Refuse `action` on the existing `obj` and note it in the audit log: NotFound (404) if
+    the actor cannot see it (or `hidden` says so), else Forbidden (403) saying `message`."""
+    from network import audit
+
+    hidden = not can_view(actor, obj) if hidden is None else hidden
+    audit.refused(actor, action, obj, 404 if hidden else 403)
+    raise NotFound if hidden else Forbidden(message)
+
+
+def require_site_admin(actor: User, obj: object | None = None) -> None:
+    """Hide the site administration from everyone else (404); refusing it the existing `obj`
+    is noted in the audit log."""
     if not (actor.is_authenticated and actor.is_site_admin):
-        abort(404)
+        if obj is not None:
+            refuse(actor, "administer", obj, hidden=True)
+        raise NotFound
 
 
 def cluster_scoped(actor: User, model: type) -> Select:
@@ -245,3 +255,17 @@ def members_of_cluster(actor: User) -> Select:
         .where(School.cluster_id == (actor.cluster_id or -1))
         .order_by(User.name)
     )
+
+
+# --- Questions the pages and the menu ask (templates call `can(action, obj=None)`) ---------
+# An action asked of no object is keyed on type(None): what the person may do at all.
+NOTHING = type(None)
+
+RULES.update({
+    (NOTHING, "administer"): lambda a, _: a.is_site_admin,
+    (NOTHING, "broker"): lambda a, _: a.is_lle or a.is_coordinator,
+    (NOTHING, "see_partnerships"): lambda a, _: a.school_id is not None or a.is_lle,
+    (Cluster, "broker"): lambda a, c: _coordinates(a, c.id),
+    (Cluster, "invite"): lambda a, c: _coordinates(a, c.id)
+    or (_same_cluster(a, c.id) and _heads(a, a.school_id)),
+})

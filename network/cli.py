@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -14,6 +14,7 @@ from models import RegisterSchool, User
 from network import demo, register
 from network.extensions import db
 from network.services import accounts
+from network.services.errors import Invalid
 
 
 def install(app: Flask) -> None:
@@ -112,7 +113,7 @@ def create_user(email: str, name: str, password: str, site_admin: bool, lle: boo
         raise click.ClickException("The password must be at least 10 characters.")
     try:
         user = accounts.sign_up(name, email, password, is_site_admin=site_admin, is_lle=lle)
-    except accounts.AccountError as error:
+    except Invalid as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.email}.")
 
@@ -198,5 +199,5 @@ def send_notifications(base_url: str):
 
     with current_app.test_request_context(base_url=base_url):
         reminded = digests.remind_due_milestones()
-        sent = digests.send_digests()
+        sent = digests.send_digests(lambda endpoint: url_for(endpoint, _external=True))
     click.echo(f"{reminded} milestones reminded, {sent} digests sent.")

@@ -6,6 +6,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from network.services.errors import Conflict, Forbidden, Invalid, NotFound
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -19,7 +21,6 @@ MESSAGES = {
     429: ("Too many attempts", "Wait a minute and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
 }
-
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
@@ -41,6 +42,15 @@ def install(app: Flask) -> None:
     def _csrf(error):
         return render_error(400, "The form had expired or was not sent from this site. "
                                  "Go back, reload the page and try again.")
+
+    @app.errorhandler(NotFound)
+    @app.errorhandler(Forbidden)
+    @app.errorhandler(Invalid)
+    @app.errorhandler(Conflict)
+    def _refused(error: Exception):
+        # A service's refusal answers as abort() did: the same page, the same JSON body.
+        detail = None if isinstance(error, Conflict) else str(error) or None
+        return render_error(error.code, detail)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -2,9 +2,9 @@
 
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import Base
+from models import AuditEvent, Base
 from network.extensions import db
 
 # Written by design on refusals and sign-ins, so not part of "what the person changed".
@@ -39,3 +39,10 @@ def unchanged(ignore=frozenset()):
     db.session.commit()
     changed = changed_tables(before, fingerprint(ignore))
     assert not changed, f"the database changed in {changed}"
+
+
+def refusals() -> int:
+    """How many refusals the audit log holds (written when the refused request ends)."""
+    with db.engine.connect() as connection:
+        return connection.scalar(select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "access refused"))

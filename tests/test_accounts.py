@@ -2,6 +2,7 @@
 
 import re
 
+from flask import url_for
 from sqlalchemy import select
 
 from models import AuditEvent, OutboxMail, User, UserSession
@@ -145,7 +146,8 @@ def test_expired_reset_link_is_refused(config, client, make_user):
     with app.test_request_context():
         from network.services import accounts
 
-        accounts.send_password_reset(user.email)
+        accounts.send_password_reset(user.email, lambda token: url_for(
+            "auth.reset_password", token=token, _external=True))
     mail = db.session.scalar(select(OutboxMail).where(OutboxMail.recipient == user.email))
     link = re.search(r"http://localhost(/password/reset/\S+)", mail.body).group(1)
     assert app.test_client().get(link).status_code == 400

@@ -43,6 +43,7 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
 from models import (
@@ -65,6 +66,12 @@ from network.services import accounts, digests, profiles, records, search, suppo
 from network.services.evaluations import all_standard_ids
 from tests.conftest import _TEMPLATES, PASSWORD, IsolatedClient, _config, csrf_token
 from tests.test_records_workflow import case_body, data, lesson_body
+
+
+def _address(endpoint: str) -> str:
+    """A page's full address, as the email digest links to it."""
+    return url_for(endpoint, _external=True)
+
 
 WORD = "zqswapmarkerx"  # in the anonymous records' text only: what the searches look for
 FACING = ["tracking-inconsistent", "low-maths"]  # the reader's school's barriers
@@ -397,7 +404,7 @@ def collect(app, world) -> dict[tuple[str, str], tuple]:
         for name in READERS:
             person = db.session.get(User, getattr(world.people, name).id)
             answers[name, "email digest"] = (200, "", "text/plain", "",
-                                             digests.digest_text(person, None) or "")
+                                             digests.digest_text(person, None, _address) or "")
     return answers
 
 

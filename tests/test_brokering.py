@@ -5,6 +5,7 @@ import html
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask import url_for
 from sqlalchemy import func, select
 
 from models import (
@@ -19,6 +20,11 @@ from models import (
 from network.extensions import db
 from network.services import accounts
 from tests.test_matching import _entries, _school, network  # noqa: F401 - planted network
+
+
+def _address(endpoint: str) -> str:
+    """A page's full address, as the email digest links to it."""
+    return url_for(endpoint, _external=True)
 
 
 @pytest.fixture
@@ -314,10 +320,10 @@ def test_milestones_due_are_announced_once_and_digests_follow_each_choice(no_csr
     net.away_head.digest_sent_at = datetime.now(UTC) - timedelta(days=2)
     db.session.commit()
     with app.test_request_context():
-        assert digests.send_digests() == 1
-        assert digests.send_digests() == 0
+        assert digests.send_digests(_address) == 1
+        assert digests.send_digests(_address) == 0
         later = datetime.now(UTC) + timedelta(days=1, hours=1)
-        assert digests.send_digests(later) == 0  # nothing new and unread since
+        assert digests.send_digests(_address, later) == 0  # nothing new and unread since
     mails = db.session.scalars(select(OutboxMail)).all()
     assert [m.recipient for m in mails] == [net.head.email]
     assert "Soon" in mails[0].body and "Daily digest" in mails[0].subject

@@ -14,7 +14,7 @@ from models import Record, RecordVersion, SelfEvaluation, User
 from network import create_app
 from network.extensions import db
 from network.services import evaluations, records
-from network.services.profiles import Conflict
+from network.services.errors import Conflict
 
 WRITERS = 4
 ROUNDS = 3

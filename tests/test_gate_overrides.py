@@ -11,6 +11,7 @@ import pytest
 from models import AnonymityOverride
 from network.extensions import db
 from network.services import gate, records
+from network.services.errors import Invalid
 from tests.test_records_workflow import build_world, case_body, data, fresh, lesson_body, write
 
 # The world's school is Malvern Primary School, Willoughby Road, Liverpool (Knowsley), L14 6XA.
@@ -44,7 +45,7 @@ def test_nothing_that_names_the_school_can_be_waved_through(world, passage):
     record = write(world, body=case_body(barrier_narrative=f"We met at {passage} each week."))
     records.submit(world.author, record.id)
     flag = _flag_for(record, passage)
-    with pytest.raises(records.RecordError, match="always identifies"):
+    with pytest.raises(Invalid, match="always identifies"):
         records.mark_not_identifying(world.head, record.id, flag.kind, flag.text,
                                      "Many schools share this name")
     assert not db.session.query(AnonymityOverride).count()

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
-from flask import current_app
+from flask import current_app, url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -29,6 +29,11 @@ from tests.conftest import PASSWORD
 from tests.test_records_workflow import case_body, data
 
 _serial = itertools.count(1)
+
+
+def _address(endpoint: str) -> str:
+    """A page's full address, as the email digest links to it."""
+    return url_for(endpoint, _external=True)
 
 
 def marker(kind: str) -> str:
@@ -166,7 +171,8 @@ def _answers(side, others: list, fresh: dict) -> list[tuple[str, str]]:
     with current_app.test_request_context():
         for role, viewer in side.viewers.items():
             person = db.session.get(type(viewer.person), viewer.person.id)
-            found.append((f"the email digest of {role}", digests.digest_text(person, None) or ""))
+            found.append((f"the email digest of {role}",
+                          digests.digest_text(person, None, _address) or ""))
         db.session.commit()  # end the read begun in the request context before writing again
     return found
 

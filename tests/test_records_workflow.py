@@ -22,7 +22,7 @@ from models import (
 )
 from network.extensions import db
 from network.services import gate, records
-from network.services.profiles import Conflict
+from network.services.errors import Conflict, Invalid
 from tests.conftest import csrf_token
 
 # Two real register schools in each cluster, outside London so that no town is also a region.
@@ -287,7 +287,7 @@ def test_marking_not_identifying_needs_a_reason_and_is_audited(world, signed_in)
     response = post(head, f"/records/{record.id}/override", kind=flag.kind, text=flag.text,
                     reason="")
     assert response.status_code == 400
-    with pytest.raises(records.RecordError) as short:
+    with pytest.raises(Invalid) as short:
         records.mark_not_identifying(world.head, record.id, flag.kind, flag.text, "ok")
     assert short.value.field == "reason"
     assert not db.session.scalar(select(func.count(AnonymityOverride.id)))
@@ -329,7 +329,7 @@ def test_an_override_covers_only_the_passage_it_names(world):
     records.mark_not_identifying(world.head, record.id, "honorific_name", "Mr Men",
                                  "A series of children's books.")
     assert [f.kind for f in gate.flags(fresh(record))] == ["postcode"]
-    with pytest.raises(records.RecordError):
+    with pytest.raises(Invalid):
         records.mark_not_identifying(world.head, record.id, "honorific_name", "Mr Men",
                                      "Already resolved, so no longer flagged.")
     with pytest.raises(records.GateClosed):
@@ -548,7 +548,7 @@ def test_the_schools_own_name_cannot_be_waved_through(world):
     record = write(world, body=body)
     records.submit(world.author, record.id)
     flag = next(f for f in gate.flags(record) if f.text == world.school.name)
-    with pytest.raises(records.RecordError, match="always identifies"):
+    with pytest.raises(Invalid, match="always identifies"):
         records.mark_not_identifying(world.head, record.id, flag.kind, flag.text,
                                      "Lots of schools share this name")
     with pytest.raises(records.GateClosed):

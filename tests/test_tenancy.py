@@ -9,6 +9,7 @@ from markupsafe import escape
 
 from network.security import cross_cluster  # noqa: F401  (the marker admin views carry)
 from tests.conftest import ROLES
+from tests.db_state import refusals
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Public pages whose parameter is a capability, not a record of any cluster.
@@ -66,13 +67,14 @@ def test_every_route_is_known(app):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_other_clusters_records_are_not_found(no_csrf, app, client, login, two_clusters, role):
-    """For A's person in `role`, every route with B's ids answers 404, whatever the method."""
+    """For A's person in `role`, every route with B's ids answers 404, whatever the method,
+    and each refusal is written in the audit log (B's records exist)."""
     from network.services import accounts
 
     person = two_clusters.A.people[role]
     login(person)
     bearer = {"Authorization": f"Bearer {accounts.create_api_token(person)}"}
-    checked = 0
+    checked, missing = 0, []
     for rule in _rules(app):
         view = _view(app, rule)
         if not rule.arguments or rule.endpoint in CAPABILITY_ROUTES:
@@ -82,6 +84,7 @@ def test_other_clusters_records_are_not_found(no_csrf, app, client, login, two_c
         for own_cluster in ({False, True} if mixed else {False}):
             url = rule.build(_values(two_clusters, rule, own_cluster), append_unknown=False)[1]
             for method in _methods(rule):
+                before = refusals()
                 response = client.open(url, method=method, headers=headers,
                                        data={"decision": "approve", "school_role": "member",
                                              "coordinator": "yes", "rating": "1"})
@@ -89,7 +92,11 @@ def test_other_clusters_records_are_not_found(no_csrf, app, client, login, two_c
                     assert response.status_code in (200, 302), (method, url)
                     continue
                 assert response.status_code == 404, (role, method, url, response.status_code)
+                # B's records exist: refusing one is written in the audit log
+                if refusals() <= before:
+                    missing.append((method, url))
                 checked += 1
+    assert not missing, ("refused without an audit row", role, missing)
     assert checked > 10
 
 

@@ -2,9 +2,10 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_login import AnonymousUserMixin
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
@@ -14,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models import ApiToken, School, User, UserSession
 from network import audit, mail
 from network.extensions import db
+from network.services.errors import Invalid
 
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
@@ -31,14 +33,6 @@ class Anonymous(AnonymousUserMixin):
     is_lle = False
     is_site_admin = False
     role = None
-
-
-class AccountError(ValueError):
-    """Something the person must correct; the message says what."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def hash_token(token: str) -> str:
@@ -64,7 +58,7 @@ def find_by_email(email: str) -> User | None:
 def sign_up(name: str, email: str, password: str, **attributes) -> User:
     """Create an account; refuses an email that is already registered."""
     if find_by_email(email):
-        raise AccountError("An account with this email address already exists. "
+        raise Invalid("An account with this email address already exists. "
                            "Sign in, or reset your password.", field="email")
     user = User(name=name.strip(), email=normalise_email(email),
                 password_hash=hash_password(password), **attributes)
@@ -123,7 +117,7 @@ def load_session_user(key: str) -> User | None:
 def change_password(actor: User, current: str, new: str) -> User:
     """Change the actor's password and end every other session they have open."""
     if not check_password_hash(actor.password_hash, current):
-        raise AccountError("Your current password is not correct.", field="current_password")
+        raise Invalid("Your current password is not correct.", field="current_password")
     _set_password(actor, new)
     audit.record(actor, "password changed", f"user:{actor.id}")
     db.session.commit()
@@ -140,13 +134,14 @@ def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
 
-def send_password_reset(email: str) -> None:
-    """Email a reset link if the account exists; say nothing either way."""
+def send_password_reset(email: str, link_for: Callable[[str], str]) -> None:
+    """Email a reset link (`link_for(token)`, an absolute address) if the account exists;
+    say nothing either way."""
     user = find_by_email(email)
     if user is None or not user.is_active:
         return
     token = _reset_serializer().dumps({"u": user.id, "p": user.password_hash[-12:]})
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = link_for(token)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     mail.send(user.email, "Reset your Improvement Network password",
               f"Hello {user.name},\n\nUse this link within {minutes} minutes to choose a new "
@@ -171,7 +166,7 @@ def reset_password(token: str, new: str) -> User:
     """Set a new password from a reset link; the link then stops working."""
     user = user_for_reset_token(token)
     if user is None:
-        raise AccountError("This reset link has expired or has already been used. "
+        raise Invalid("This reset link has expired or has already been used. "
                            "Ask for a new one.")
     _set_password(user, new)
     audit.record(user, "password reset", f"user:{user.id}")

@@ -13,10 +13,11 @@ below the newest, and any row above that floor it has not applied is new to it.
 
 import weakref
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import has_request_context, request
+from flask import Flask
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -24,13 +25,15 @@ from models import SearchChange
 from network.extensions import db
 
 WINDOW = 1000  # changes committed out of id order (PostgreSQL) are seen within this many ids
-_MEMO = "network.change_generations"  # where a request keeps the generations it has read
+# The generations the current request has read; None outside a request (read every time).
+_memo: ContextVar[dict | None] = ContextVar("change_generations", default=None)
 
 
 def generation(floor: int) -> tuple:
     """Where the change log stands: its newest row, and how many rows lie above `floor`.
     Read once per request and floor (in one query); a commit in this process reads it anew."""
-    memo = request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
+    memo = _memo.get()
+    memo = {} if memo is None else memo
     if floor not in memo:
         newest = select(SearchChange.id, SearchChange.at).order_by(
             SearchChange.id.desc()).limit(1).subquery()
@@ -44,8 +47,20 @@ def generation(floor: int) -> tuple:
 @event.listens_for(Session, "after_commit")
 def _forget_generations(_session) -> None:
     """After this process commits, the next `generation` of the request reads the log again."""
-    if has_request_context():
-        request.environ.pop(_MEMO, None)
+    if _memo.get() is not None:
+        _memo.set({})
+
+
+def install(app: Flask) -> None:
+    """Let each request read where the change log stands once, not once per cache it asks."""
+
+    @app.before_request
+    def _begin() -> None:
+        _memo.set({})
+
+    @app.teardown_request
+    def _end(_error=None) -> None:
+        _memo.set(None)
 
 
 @dataclass(frozen=True)

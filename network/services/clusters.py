@@ -3,44 +3,37 @@
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask import abort, current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from models import Cluster, Invitation, JoinRequest, RegisterSchool, School, User
 from network import audit
-from network.access import can, cluster_scoped, get_visible_or_404, require
+from network.access import can, cluster_scoped, get_visible_or_404, refuse, require
 from network.extensions import db
 from network.services import inbox
 from network.services.accounts import hash_token
-
-
-class ClusterError(ValueError):
-    """Something the person must correct; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+from network.services.errors import Invalid, NotFound
 
 
 def claimable_school(urn: str, field: str = "urn") -> RegisterSchool:
     """The register entry for `urn` if it exists, is open and no cluster has claimed it."""
     urn = (urn or "").strip()
     if not (urn.isdigit() and len(urn) == 6):
-        raise ClusterError("Enter a URN of exactly 6 digits, like 100000.", field)
+        raise Invalid("Enter a URN of exactly 6 digits, like 100000.", field)
     entry = db.session.get(RegisterSchool, urn)
     if entry is None:
-        raise ClusterError(f"There is no school with URN {urn} in the register.", field)
+        raise Invalid(f"There is no school with URN {urn} in the register.", field)
     if not entry.is_open:
-        raise ClusterError(f"{entry.name} is closed in the register, so it cannot join.", field)
+        raise Invalid(f"{entry.name} is closed in the register, so it cannot join.", field)
     if db.session.scalar(select(School.id).where(School.urn == urn)):
-        raise ClusterError(f"{entry.name} has already been claimed by a cluster. "
+        raise Invalid(f"{entry.name} has already been claimed by a cluster. "
                            "Ask its headteacher for an invitation instead.", field)
     return entry
 
 
 def _require_no_school(actor: User) -> None:
     if actor.school_id is not None:
-        raise ClusterError("You already belong to a school on the platform.")
+        raise Invalid("You already belong to a school on the platform.")
 
 
 def _add_school(cluster: Cluster, entry: RegisterSchool) -> School:
@@ -56,7 +49,7 @@ def register_cluster(actor: User, name: str, description: str, region: str, urn:
     entry = claimable_school(urn)
     taken = select(Cluster.id).where(func.lower(Cluster.name) == name.strip().lower())
     if db.session.scalar(taken):
-        raise ClusterError("A cluster with this name already exists. Choose another name.", "name")
+        raise Invalid("A cluster with this name already exists. Choose another name.", "name")
     cluster = Cluster(name=name.strip(), description=description.strip(), region=region)
     db.session.add(cluster)
     school = _add_school(cluster, entry)
@@ -77,8 +70,10 @@ def directory() -> list[tuple[Cluster, int]]:
 def joinable_cluster(actor: User, cluster_id: int) -> Cluster:
     """A cluster the actor may ask to join: only people without a school see this page."""
     cluster = db.session.get(Cluster, cluster_id)
-    if cluster is None or actor.school_id is not None:
-        abort(404)
+    if cluster is None:
+        raise NotFound
+    if actor.school_id is not None:
+        refuse(actor, "join", cluster, hidden=True)
     return cluster
 
 
@@ -90,7 +85,7 @@ def request_to_join(actor: User, cluster_id: int, urn: str, message: str) -> Joi
         JoinRequest.urn == entry.urn, JoinRequest.cluster_id == cluster.id,
         JoinRequest.status == "pending"))
     if pending:
-        raise ClusterError(f"A request for {entry.name} to join this cluster is already "
+        raise Invalid(f"A request for {entry.name} to join this cluster is already "
                            "waiting for a decision.", "urn")
     join = JoinRequest(cluster=cluster, urn=entry.urn, requester_id=actor.id,
                        message=message.strip())
@@ -99,7 +94,7 @@ def request_to_join(actor: User, cluster_id: int, urn: str, message: str) -> Joi
     for coordinator in coordinators(cluster):
         inbox.notify(coordinator, f"{entry.name} asks to join {cluster.name}",
                      f"{actor.name} asked for their school to join.",
-                     url_for("clusters.join_request", cluster_id=cluster.id, request_id=join.id))
+                     "clusters.join_request", cluster_id=cluster.id, request_id=join.id)
     db.session.commit()
     return join
 
@@ -130,7 +125,7 @@ def get_join_request(actor: User, cluster_id: int, request_id: int) -> JoinReque
     """One join request of the cluster, for its coordinators and the person who made it."""
     join = get_visible_or_404(actor, JoinRequest, request_id)
     if join.cluster_id != cluster_id:
-        abort(404)
+        raise NotFound
     return join
 
 
@@ -142,7 +137,7 @@ def decide_join_request(actor: User, cluster_id: int, request_id: int, approve: 
     requester = join.requester
     if approve:  # check everything before changing anything
         if requester.school_id is not None:
-            raise ClusterError("The person who asked has since joined another school.")
+            raise Invalid("The person who asked has since joined another school.")
         entry = claimable_school(join.urn, field="decision")
     join.status = "approved" if approve else "declined"
     join.decided_by_id, join.decided_at, join.reason = actor.id, datetime.now(UTC), reason.strip()
@@ -152,7 +147,7 @@ def decide_join_request(actor: User, cluster_id: int, request_id: int, approve: 
     outcome = "approved" if approve else "declined"
     inbox.notify(requester, f"Your request to join {join.cluster.name} was {outcome}",
                  reason.strip() or ("Welcome to the cluster." if approve else ""),
-                 url_for("main.home"))
+                 "main.home")
     audit.record(actor, f"join request {outcome}", f"join_request:{join.id}", join.urn)
     db.session.commit()
     return join
@@ -178,7 +173,7 @@ def create_invitation(actor: User, cluster_id: int, school_id: int | None, role:
     else:
         school = get_visible_or_404(actor, School, school_id)
         if school.cluster_id != cluster.id:
-            abort(404)
+            raise NotFound
         require(actor, "invite", school)
     token = secrets.token_urlsafe(24)
     days = current_app.config["INVITATION_DAYS"]
@@ -203,7 +198,7 @@ def revoke_invitation(actor: User, cluster_id: int, invitation_id: int) -> Invit
     """Stop an unused invitation link from working."""
     invitation = get_visible_or_404(actor, Invitation, invitation_id)
     if invitation.cluster_id != cluster_id:
-        abort(404)
+        raise NotFound
     require(actor, "revoke", invitation)
     invitation.revoked_at = invitation.revoked_at or datetime.now(UTC)
     db.session.commit()
@@ -214,10 +209,12 @@ def usable_invitation(actor: User, token: str) -> Invitation:
     """The invitation behind a link, for someone not yet in a school; otherwise 404."""
     invitation = db.session.scalar(select(Invitation).where(
         Invitation.token_hash == hash_token(token or "")))
-    if invitation is None or actor.school_id is not None:
-        abort(404)
+    if invitation is None:
+        raise NotFound
+    if actor.school_id is not None:
+        refuse(actor, "accept", invitation, hidden=True)
     if invitation.used_at or invitation.revoked_at or _expired(invitation.expires_at):
-        raise ClusterError("This invitation has expired, been used or been withdrawn. "
+        raise Invalid("This invitation has expired, been used or been withdrawn. "
                            "Ask the person who sent it for a new one.")
     return invitation
 

@@ -4,9 +4,9 @@ digest of unread inbox notices (never, daily or weekly, as each person chooses).
 `flask send-notifications` runs both; a deployment runs it once a day (cron or a timer).
 """
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from flask import url_for
 from sqlalchemy import select
 
 from models import InboxMessage, Milestone, Partnership, User
@@ -17,6 +17,7 @@ from network.services import inbox
 CHOICES = ("none", "daily", "weekly")
 PERIOD = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 DUE_WITHIN = timedelta(days=14)
+Link = Callable[[str], str]
 
 
 def choose(actor: User, choice: str) -> None:
@@ -44,15 +45,15 @@ def remind_due_milestones(today: date | None = None) -> int:
             inbox.notify(person, f"Milestone {when} {milestone.due_on:%-d %B %Y}: "
                                  f"{milestone.title}",
                          "Record its status and a note on the partnership page.",
-                         url_for("brokering.partnership", partnership_id=partnership.id))
+                         "brokering.partnership", partnership_id=partnership.id)
         milestone.reminded_at = datetime.now(UTC)
     db.session.commit()
     return len(due)
 
 
-def digest_text(user: User, since: datetime | None) -> str | None:
+def digest_text(user: User, since: datetime | None, link: Link) -> str | None:
     """The digest for one person: their unread notices since `since` (their own notices
-    only), or None when there is nothing to send."""
+    only), or None when there is nothing to send. `link(endpoint)` is a page's full address."""
     query = select(InboxMessage).where(InboxMessage.user_id == user.id,
                                        InboxMessage.read_at.is_(None))
     if since is not None:
@@ -65,14 +66,14 @@ def digest_text(user: User, since: datetime | None) -> str | None:
              "on the Improvement Network:", ""]
     for message in unread:
         lines.append(f"- {message.subject}")
-    lines += ["", "Read them in your inbox: " + url_for("inbox.index", _external=True), "",
-              "Change how often you get this email: "
-              + url_for("inbox.settings", _external=True)]
+    lines += ["", "Read them in your inbox: " + link("inbox.index"), "",
+              "Change how often you get this email: " + link("inbox.settings")]
     return "\n".join(lines)
 
 
-def send_digests(now: datetime | None = None) -> int:
-    """Email each person who wants a digest and is due one; returns how many were sent."""
+def send_digests(link: Link, now: datetime | None = None) -> int:
+    """Email each person who wants a digest and is due one; returns how many were sent.
+    `link(endpoint)` is a page's full address, as people reach the site."""
     now = now or datetime.now(UTC)
     sent = 0
     people = db.session.scalars(select(User).where(User.digest.in_(tuple(PERIOD)),
@@ -83,7 +84,7 @@ def send_digests(now: datetime | None = None) -> int:
             last = last.replace(tzinfo=UTC)
         if last is not None and now - last < PERIOD[person.digest] - timedelta(minutes=30):
             continue
-        body = digest_text(person, last)
+        body = digest_text(person, last, link)
         person.digest_sent_at = now
         if body:
             word = "Daily" if person.digest == "daily" else "Weekly"

@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime
 
-from flask import abort
 from sqlalchemy import and_, select
 from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,18 +20,8 @@ from models import (
 from network import audit, indexing, terms
 from network.access import get_visible_or_404, require
 from network.extensions import db
-from network.services.profiles import Conflict
+from network.services.errors import Conflict, Invalid, NotFound
 from network.services.vocabulary import StandardTerm, vocabulary
-
-__all__ = ["Conflict", "EvaluationError"]
-
-
-class EvaluationError(ValueError):
-    """Something the person must correct; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def elements() -> list[CoreElement]:
@@ -45,7 +34,7 @@ def element(code: str) -> CoreElement:
     """One core element by code (CE1 ... CE6), or 404."""
     found = db.session.get(CoreElement, code)
     if found is None:
-        abort(404)
+        raise NotFound
     return found
 
 
@@ -68,14 +57,14 @@ def start(actor: User, school_id: int, year: int, term: str,
     school = get_visible_or_404(actor, School, school_id)
     require(actor, "evaluate", school)
     if term not in TERMS:
-        raise EvaluationError("Choose autumn, spring or summer.", "term")
+        raise Invalid("Choose autumn, spring or summer.", "term")
     if terms.is_future(year, term, today):
-        raise EvaluationError(f"{terms.label(year, term)} has not started yet. "
+        raise Invalid(f"{terms.label(year, term)} has not started yet. "
                               "Choose this term or an earlier one.", "term")
     if db.session.scalar(select(SelfEvaluation.id).where(
             SelfEvaluation.school_id == school.id, SelfEvaluation.year == year,
             SelfEvaluation.term == term)):
-        raise EvaluationError(f"{terms.label(year, term)} already has an evaluation.", "term")
+        raise Invalid(f"{terms.label(year, term)} already has an evaluation.", "term")
     previous = latest(school.id, before=terms.order(year, term))
     evaluation = SelfEvaluation(school_id=school.id, year=year, term=term,
                                 updated_by_id=actor.id)
@@ -135,7 +124,7 @@ def save_element(actor: User, evaluation_id: int, code: str, version: int,
     ids = [s.id for s in element(code).standards]
     unknown = set(entries) - set(ids)
     if unknown:
-        raise EvaluationError(f"Unknown standard {sorted(unknown)[0]} for {code}.")
+        raise Invalid(f"Unknown standard {sorted(unknown)[0]} for {code}.")
     if version != evaluation.version:
         raise Conflict(snapshot(evaluation, ids), evaluation.version)
     for standard_id, values in entries.items():
@@ -165,7 +154,7 @@ def finalise(actor: User, evaluation_id: int, version: int) -> SelfEvaluation:
     missing = [sid for sid in all_standard_ids()
                if sid not in evaluation.ratings or evaluation.ratings[sid].rating is None]
     if missing:
-        raise EvaluationError(f"Rate every standard before finalising: {', '.join(missing)} "
+        raise Invalid(f"Rate every standard before finalising: {', '.join(missing)} "
                               f"{'is' if len(missing) == 1 else 'are'} not rated yet.")
     evaluation.status = "final"
     evaluation.finalised_at, evaluation.finalised_by_id = datetime.now(UTC), actor.id
@@ -228,7 +217,7 @@ def set_opt_ins(actor: User, school_id: int, standard_ids: list[str]) -> set[str
     known = set(all_standard_ids())
     unknown = [sid for sid in standard_ids if sid not in known]
     if unknown:
-        raise EvaluationError(f"{unknown[0]} is not a standard in the toolkit.", "standards")
+        raise Invalid(f"{unknown[0]} is not a standard in the toolkit.", "standards")
     db.session.execute(OfferOptIn.__table__.delete().where(OfferOptIn.school_id == school.id))
     indexing.touch(f"school:{school.id}")  # a bulk delete is invisible to the flush hook
     for sid in dict.fromkeys(standard_ids):

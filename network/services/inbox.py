@@ -9,11 +9,13 @@ from network.access import get_visible_or_404
 from network.extensions import db
 
 
-def notify(user: User | int, subject: str, body: str = "", link: str = "") -> None:
-    """Put a notice in someone's inbox; committed with the caller's change."""
+def notify(user: User | int, subject: str, body: str = "", endpoint: str | None = None,
+           **args) -> None:
+    """Put a notice in someone's inbox, leading to the page `endpoint` with `args` (made into
+    a link when the notice is shown); committed with the caller's change."""
     user_id = user if isinstance(user, int) else user.id
-    db.session.add(InboxMessage(user_id=user_id, subject=subject[:200], body=body,
-                                link=link[:300]))
+    db.session.add(InboxMessage(user_id=user_id, subject=subject[:200], body=body, link="",
+                                endpoint=endpoint, args=args if endpoint else None))
 
 
 def messages_for(actor: User, page: int, per_page: int = 20) -> tuple[list[InboxMessage], int]:

@@ -8,15 +8,15 @@ read at all, so no anonymised author can leak through a match.
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from flask import abort
 from sqlalchemy import select
 
 from models import Rating, School, SelfEvaluation, SupportRequest, User
 from network import matching
-from network.access import can, get_visible_or_404
+from network.access import can, refuse
 from network.anonymity import context_bands
 from network.extensions import db
 from network.services import pool as pool_service
+from network.services.errors import NotFound
 from network.services.evaluations import latest
 
 
@@ -37,10 +37,11 @@ def allowed_school(actor: User, school_id: int) -> School:
     """The school, for its headteacher and senior leaders and for brokers it asked for
     support: 404 to anyone else outside its cluster, 403 inside it."""
     school = db.session.get(School, school_id)
-    if school is not None and can(actor, "find_partners", school):
-        return school
-    get_visible_or_404(actor, School, school_id)
-    abort(403)
+    if school is None:
+        raise NotFound
+    if not can(actor, "find_partners", school):
+        refuse(actor, "find_partners", school)
+    return school
 
 
 def matches_for(actor: User, school_id: int, limit: int = 10,

@@ -1,14 +1,14 @@
 """People in a cluster: their roles and leaving; designations given by site admins."""
 
-from flask import abort
 from sqlalchemy import func, or_, select
 
 from models import School, User
 from network import audit
-from network.access import members_of_cluster, require, require_site_admin
+from network.access import members_of_cluster, refuse, require, require_site_admin
 from network.extensions import db
 from network.services import inbox
-from network.services.clusters import ClusterError, cluster_for
+from network.services.clusters import cluster_for
+from network.services.errors import Invalid, NotFound
 
 
 def members(actor: User, cluster_id: int) -> list[User]:
@@ -21,8 +21,10 @@ def member(actor: User, cluster_id: int, user_id: int) -> User:
     """One person in the actor's cluster, for a coordinator to manage."""
     cluster = cluster_for(actor, cluster_id)
     person = db.session.get(User, user_id)
-    if person is None or person.cluster_id != cluster.id:
-        abort(404)
+    if person is None:
+        raise NotFound
+    if person.cluster_id != cluster.id:
+        refuse(actor, "manage", person, hidden=True)
     require(actor, "manage", person)
     return person
 
@@ -42,7 +44,7 @@ def change_role(actor: User, cluster_id: int, user_id: int, school_role: str,
         head = db.session.scalar(select(User.id).where(User.school_id == person.school_id,
                                                        User.school_role == "headteacher"))
         if head:
-            raise ClusterError("This school already has a headteacher. Change their role first.",
+            raise Invalid("This school already has a headteacher. Change their role first.",
                                "school_role")
     before = f"{person.school_role}, coordinator={person.is_coordinator}"
     person.school_role, person.is_coordinator = school_role, coordinator
@@ -59,7 +61,7 @@ def remove(actor: User, cluster_id: int, user_id: int) -> User:
     """Take a person out of their school and so out of the cluster."""
     person = member(actor, cluster_id, user_id)
     if _last_coordinator(person):
-        raise ClusterError("You cannot remove the cluster's only coordinator.")
+        raise Invalid("You cannot remove the cluster's only coordinator.")
     person.school_id, person.school_role, person.is_coordinator = None, None, False
     audit.record(actor, "member removed", f"user:{person.id}")
     db.session.commit()
@@ -79,10 +81,10 @@ def find_people(actor: User, text: str, limit: int = 50) -> list[User]:
 
 def person_for_admin(actor: User, user_id: int) -> User:
     """Any account, for a site admin; 404 for everyone else."""
-    require_site_admin(actor)
     person = db.session.get(User, user_id)
     if person is None:
-        abort(404)
+        raise NotFound
+    require_site_admin(actor, person)
     return person
 
 
@@ -90,7 +92,7 @@ def set_designations(actor: User, user_id: int, lle: bool, site_admin: bool) -> 
     """Grant or withdraw the LLE and site-admin designations."""
     person = person_for_admin(actor, user_id)
     if person.id == actor.id and not site_admin:
-        raise ClusterError("You cannot withdraw your own site-admin designation.", "designations")
+        raise Invalid("You cannot withdraw your own site-admin designation.", "designations")
     person.is_lle, person.is_site_admin = lle, site_admin
     audit.record(actor, "designations changed", f"user:{person.id}",
                  f"lle={lle}, site_admin={site_admin}")

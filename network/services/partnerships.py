@@ -10,7 +10,6 @@ the broker while the partnership is active.
 
 from datetime import UTC, date, datetime
 
-from flask import url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,7 +28,7 @@ from network import audit
 from network.access import can, get_visible_or_404, require
 from network.extensions import db
 from network.services import inbox, support
-from network.services.support import SupportError
+from network.services.errors import Invalid
 
 SIDES = ("supported", "supporting")
 
@@ -82,10 +81,10 @@ def _everyone(partnership: Partnership) -> list[User]:
 
 def _tell(people: list[User], subject: str, partnership: Partnership, skip: User | None = None,
           body: str = "") -> None:
-    link = url_for("brokering.partnership", partnership_id=partnership.id)
     for person in people:
         if skip is None or person.id != skip.id:
-            inbox.notify(person, subject, body, link)
+            inbox.notify(person, subject, body, "brokering.partnership",
+                         partnership_id=partnership.id)
 
 
 def propose(actor: User, request_id: int, supporting_school_id: int, standards: list[str],
@@ -97,20 +96,20 @@ def propose(actor: User, request_id: int, supporting_school_id: int, standards: 
 
     found = ranked(request.school, 10_000, {}, broker=actor, asked=request)
     if found.evaluation is None:
-        raise SupportError("The school has no final self-evaluation yet: partners are matched "
+        raise Invalid("The school has no final self-evaluation yet: partners are matched "
                            "to the needs it records there", "supporting_school_id")
     candidates = {m.school_id for m in found.matches}
     reasons = {sid: why for sid, _, why in found.excluded}
     if supporting_school_id in reasons:
-        raise SupportError(f"That school cannot be proposed: {reasons[supporting_school_id]}",
+        raise Invalid(f"That school cannot be proposed: {reasons[supporting_school_id]}",
                            "supporting_school_id")
     if supporting_school_id not in candidates:
-        raise SupportError("Choose a supporting school from the candidates",
+        raise Invalid("Choose a supporting school from the candidates",
                            "supporting_school_id")
     standards = support.known_codes(standards, Standard, "standards", "focus standards")
     barriers = support.known_codes(barriers, Barrier, "barriers", "barriers")
     if not standards:
-        raise SupportError("Choose at least one focus standard", "standards")
+        raise Invalid("Choose at least one focus standard", "standards")
     partnership = Partnership(
         request_id=request.id, broker_id=actor.id, supported_school_id=request.school_id,
         supporting_school_id=supporting_school_id, focus_standards=standards,
@@ -135,7 +134,7 @@ def decide(actor: User, partnership_id: int, accept: bool, reason: str) -> Partn
         require(actor, "decide", partnership)
         side = side_of(actor, partnership)
         if not accept and not reason.strip():
-            raise SupportError("Say why your school declines", "reason")
+            raise Invalid("Say why your school declines", "reason")
         setattr(partnership, f"{side}_decision", "accepted" if accept else "declined")
         setattr(partnership, f"{side}_reason", reason.strip())
         setattr(partnership, f"{side}_decided_by_id", actor.id)
@@ -234,7 +233,7 @@ def close(actor: User, partnership_id: int, summary: str) -> Partnership:
     partnership = get(actor, partnership_id)
     require(actor, "review", partnership)
     if not summary.strip():
-        raise SupportError("Summarise what changed", "summary")
+        raise Invalid("Summarise what changed", "summary")
     partnership.review = {"summary": summary.strip(), "schools": impact(partnership)}
     partnership.reviewed_by_id = actor.id
     partnership.status = "closed"

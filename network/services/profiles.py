@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime
 
-from flask import abort
 from sqlalchemy import select
 
 from models import (
@@ -15,16 +14,9 @@ from models import (
     User,
 )
 from network import audit
-from network.access import can_see_profile, require
+from network.access import can_see_profile, refuse, require
 from network.extensions import db
-
-
-class Conflict(Exception):
-    """Someone else saved first; carries what they saved so both versions can be shown."""
-
-    def __init__(self, theirs: dict, version: int):
-        super().__init__("changed by someone else")
-        self.theirs, self.version = theirs, version
+from network.services.errors import Conflict, NotFound
 
 
 def profile_of(school: School) -> SchoolProfile:
@@ -40,11 +32,11 @@ def load(actor: User, school_id: int) -> tuple[School, SchoolProfile, str]:
     """A school with its profile and how much of it the actor may see ("full" or "public")."""
     school = db.session.get(School, school_id)
     if school is None:
-        abort(404)
+        raise NotFound
     profile = profile_of(school)
     level = can_see_profile(actor, school, profile)
     if level is None:
-        abort(404)
+        refuse(actor, "view", school, hidden=True)
     return school, profile, level
 
 

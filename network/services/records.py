@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from flask import abort, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -21,7 +20,7 @@ from network import audit
 from network.access import can, can_read_live, get_visible_or_404, require
 from network.extensions import db
 from network.services import contexts, gate, inbox
-from network.services.profiles import Conflict
+from network.services.errors import Conflict, Invalid, NotFound
 
 NOUN = {"case_study": "case study", "lesson_study": "lesson study"}
 WHO = {"network": "whole network", "cluster": "cluster"}
@@ -39,19 +38,11 @@ class GateClosed(ValueError):
         self.flags = flags
 
 
-class RecordError(ValueError):
-    """Something the person must correct."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
 def get(actor: User, record_id: int, kind: str | None = None) -> Record:
     """A record the actor may see (its working copy or its published copy), or 404."""
     record = get_visible_or_404(actor, Record, record_id)
     if kind and record.kind != kind:
-        abort(404)
+        raise NotFound
     return record
 
 
@@ -84,7 +75,7 @@ def _apply(record: Record, actor: User, data: dict, note: str) -> None:
 def create(actor: User, kind: str, data: dict) -> Record:
     """Start a draft written by the actor for their school."""
     if actor.school_id is None:
-        abort(404)
+        raise NotFound
     school = db.session.get(School, actor.school_id)
     record = Record(kind=kind, school_id=school.id, cluster_id=school.cluster_id,
                     author_id=actor.id, status="draft", title="", body={})
@@ -131,7 +122,7 @@ def submit(actor: User, record_id: int) -> Record:
     for head in _headteachers(record.school_id):
         inbox.notify(head, f"Please review the {NOUN[record.kind]} “{record.title}”",
                      "Check it for anything that could identify the school, then publish it "
-                     "or return it with comments.", url_for("records.review", record_id=record.id))
+                     "or return it with comments.", "records.review", record_id=record.id)
     db.session.commit()
     return record
 
@@ -143,13 +134,9 @@ def return_to_authors(actor: User, record_id: int, comment: str) -> Record:
     record.status, record.review_comment = "draft", comment.strip()
     for user_id in {record.author_id, *(c.user_id for c in record.coauthors)}:
         inbox.notify(user_id, f"Your {NOUN[record.kind]} “{record.title}” was returned",
-                     comment.strip(), _edit_link(record))
+                     comment.strip(), "records.show", record_id=record.id)
     db.session.commit()
     return record
-
-
-def _edit_link(record: Record) -> str:
-    return url_for("records.show", record_id=record.id)
 
 
 def mark_not_identifying(actor: User, record_id: int, kind: str, text: str,
@@ -158,12 +145,12 @@ def mark_not_identifying(actor: User, record_id: int, kind: str, text: str,
     record = get(actor, record_id)
     require(actor, "review", record)
     if not any(f.kind == kind and f.text == text for f in gate.flags(record)):
-        raise RecordError("That passage is no longer flagged.")
+        raise Invalid("That passage is no longer flagged.")
     if len(reason.strip()) < 5:
-        raise RecordError("Say why this does not identify the school.", "reason")
+        raise Invalid("Say why this does not identify the school.", "reason")
     if not record.attributed and gate.names_school(db.session.get(School, record.school_id),
                                                    text):
-        raise RecordError("This names the school, its street, town, local authority or "
+        raise Invalid("This names the school, its street, town, local authority or "
                           "postcode, which always identifies it. Ask the authors to take it "
                           "out, or publish the record with the school's name.", "reason")
     override = AnonymityOverride(record_id=record.id, kind=kind, text=text[:300],
@@ -182,14 +169,14 @@ def publish(actor: User, record_id: int, version: int, audience: str) -> Record:
     if version != record.version:
         raise Conflict(snapshot(record), record.version)
     if audience not in ("cluster", "network"):
-        raise RecordError("Choose who the record is published to.", "audience")
+        raise Invalid("Choose who the record is published to.", "audience")
     unresolved = gate.flags(record)
     if unresolved:
         raise GateClosed(unresolved)
     try:
         context = contexts.for_publication(record, audience, record.attributed)
     except contexts.TooFewSchools:
-        raise RecordError(TOO_FEW, "audience") from None
+        raise Invalid(TOO_FEW, "audience") from None
     now = datetime.now(UTC)
     record.status, record.audience = "published", audience
     record.published_title = record.title
@@ -201,7 +188,7 @@ def publish(actor: User, record_id: int, version: int, audience: str) -> Record:
     for user_id in {record.author_id, *(c.user_id for c in record.coauthors)}:
         inbox.notify(user_id, f"Your {NOUN[record.kind]} “{record.title}” is published",
                      f"It is now visible to the {WHO[audience]}.",
-                     _edit_link(record))
+                     "records.show", record_id=record.id)
     db.session.commit()
     return record
 
@@ -263,13 +250,13 @@ def request_contact(actor: User, record_id: int, message: str) -> ContactRequest
     record = get(actor, record_id)
     require(actor, "contact", record)
     if not message.strip():
-        raise RecordError("Say what you would like to talk about.", "message")
+        raise Invalid("Say what you would like to talk about.", "message")
     contact = ContactRequest(record_id=record.id, requester_id=actor.id, message=message.strip())
     db.session.add(contact)
     db.session.flush()
     for head in _headteachers(record.school_id):
         inbox.notify(head, f"A school would like to talk about “{record.published_title}”",
-                     message.strip(), url_for("records.contact_request", contact_id=contact.id))
+                     message.strip(), "records.contact_request", contact_id=contact.id)
     db.session.commit()
     return contact
 

@@ -177,7 +177,7 @@ def alert_new_publication(record: Record) -> int:
         if any(h.record_id == record.id and h.kind == record.kind for h in hits):
             inbox.notify(owner, f"New work matches your search “{saved.name}”",
                          f"“{record.published_title}” was just published.",
-                         f"/records/{record.id}/published")
+                         "records.published", record_id=record.id)
             told += 1
     db.session.commit()
     return told

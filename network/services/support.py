@@ -1,7 +1,6 @@
 """Support requests: a school's leaders ask their cluster's coordinators, or one Local Leader
 of Education, for help with named standards and barriers; brokers see what they were asked."""
 
-from flask import url_for
 from sqlalchemy import or_, select
 
 from models import Barrier, School, Standard, SupportRequest, User
@@ -10,17 +9,10 @@ from network.access import can, get_visible_or_404, require
 from network.extensions import db
 from network.services import inbox
 from network.services.clusters import coordinators
+from network.services.errors import Invalid
 from network.services.evaluations import latest
 
 COORDINATORS = "coordinators"
-
-
-class SupportError(ValueError):
-    """A request that cannot be made as asked; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def brokers() -> list[User]:
@@ -37,12 +29,12 @@ def school_for_asking(actor: User, school_id: int) -> School:
 
 
 def known_codes(values: list[str], model, field: str, what: str) -> list[str]:
-    """The codes without repeats, or SupportError if any is not in the toolkit."""
+    """The codes without repeats, or Invalid if any is not in the toolkit."""
     values = list(dict.fromkeys(values or []))
     key = model.id if model is Standard else model.slug
     found = set(db.session.scalars(select(key).where(key.in_(values)))) if values else set()
     if set(values) - found:
-        raise SupportError(f"Choose {what} from the list", field)
+        raise Invalid(f"Choose {what} from the list", field)
     return values
 
 
@@ -53,23 +45,23 @@ def ask(actor: User, school_id: int, broker: str, standards: list[str], barriers
     standards = known_codes(standards, Standard, "standards", "standards")
     barriers = known_codes(barriers, Barrier, "barriers", "barriers")
     if not standards and not barriers:
-        raise SupportError("Choose at least one standard or barrier you want support with",
+        raise Invalid("Choose at least one standard or barrier you want support with",
                            "standards")
     broker_id = None
     if broker != COORDINATORS:
         chosen = next((b for b in brokers() if str(b.id) == broker), None)
         if chosen is None:
-            raise SupportError("Choose who to ask from the list", "broker")
+            raise Invalid("Choose who to ask from the list", "broker")
         broker_id = chosen.id
     request = SupportRequest(school_id=school.id, cluster_id=school.cluster_id,
                              requester_id=actor.id, broker_id=broker_id, standards=standards,
                              barriers=barriers, hopes=hopes.strip())
     db.session.add(request)
     db.session.flush()
-    link = url_for("brokering.support_request", support_id=request.id)
     for person in recipients(request):
         inbox.notify(person, f"{school.name} asks for support",
-                     "Their needs and candidate partners are on the request page.", link)
+                     "Their needs and candidate partners are on the request page.",
+                     "brokering.support_request", support_id=request.id)
     audit.record(actor, "support requested", f"support_request:{request.id}",
                  f"to {'coordinators' if broker_id is None else f'user:{broker_id}'}")
     db.session.commit()

@@ -13,7 +13,7 @@ from network.forms.admin import DesignationsForm, PublicBodyForm
 from network.security import cross_cluster
 from network.services import admin, members
 from network.services import public_bodies as bodies
-from network.services.clusters import ClusterError
+from network.services.errors import Invalid
 from network.services.public_bodies import PublicBodyError
 from network.views import attach_error, page_number
 
@@ -41,7 +41,7 @@ def user(user_id: int):
         try:
             members.set_designations(current_user, user_id, "lle" in form.designations.data,
                                      "site_admin" in form.designations.data)
-        except ClusterError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash(f"{person.name}'s designations have been saved.", "success")

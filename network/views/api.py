@@ -5,7 +5,7 @@ from functools import wraps
 from flask import Blueprint, abort, g, jsonify, request
 
 from models import Record, School, SchoolBarrier, SelfEvaluation, User
-from network.access import can, can_see_profile
+from network.access import can, can_see_profile, refuse
 from network.anonymity import context_bands
 from network.services import accounts, contexts, records, schools
 from network.services.evaluations import all_standard_ids, latest, offers_and_needs, public_offers
@@ -88,7 +88,7 @@ def school_profile(urn: str):
     profile = profile_of(school)
     level = can_see_profile(user, school, profile)
     if level is None:
-        abort(404)
+        refuse(user, "view", school, hidden=True)
     entry = school.register_entry
     answer = {
         "name": school.name,
@@ -148,10 +148,12 @@ def latest_evaluation(urn: str):
     user = g.api_user
     school = _school_or_404(urn)
     if not can(user, "read_evaluations", school):
-        abort(404)
+        refuse(user, "read_evaluations", school, hidden=True)
     evaluation = latest(school.id)
-    if evaluation is None or not can(user, "view", evaluation):
+    if evaluation is None:
         abort(404)
+    if not can(user, "view", evaluation):
+        refuse(user, "view", evaluation, hidden=True)
     return jsonify(_evaluation_json(school, evaluation))
 
 
@@ -248,7 +250,7 @@ def school_matches(urn: str):
     user = g.api_user
     school = _school_or_404(urn)
     if not can(user, "find_partners", school):
-        abort(404)
+        refuse(user, "find_partners", school, hidden=True)
     try:
         limit = int(request.args.get("limit", "10"))
     except ValueError:

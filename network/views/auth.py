@@ -25,6 +25,7 @@ from network.forms.auth import (
 )
 from network.security import public
 from network.services import accounts
+from network.services.errors import Invalid
 from network.views import attach_error
 
 bp = Blueprint("auth", __name__)
@@ -55,7 +56,7 @@ def signup():
     if form.validate_on_submit():
         try:
             user = accounts.sign_up(form.name.data, form.email.data, form.password.data)
-        except accounts.AccountError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             _start_session(user)
@@ -107,7 +108,7 @@ def change_password():
             # The real object, not the proxy: it is stored as the signed-in user below.
             user = accounts.change_password(current_user._get_current_object(),
                                             form.current_password.data, form.password.data)
-        except accounts.AccountError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             session.clear()
@@ -123,7 +124,8 @@ def request_reset():
     """Ask for a reset link; the answer is the same whether or not the account exists."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.send_password_reset(form.email.data)
+        accounts.send_password_reset(form.email.data, lambda token: url_for(
+            "auth.reset_password", token=token, _external=True))
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/reset_request.html", form=form)
 
@@ -138,7 +140,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             accounts.reset_password(token, form.password.data)
-        except accounts.AccountError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash("Your password has been changed. Sign in with your new password.", "success")

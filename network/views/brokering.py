@@ -20,7 +20,8 @@ from network.forms.brokering import (
 from network.services import evaluations, profiles, support
 from network.services import matching as matcher
 from network.services import partnerships as service
-from network.services.support import COORDINATORS, SupportError
+from network.services.errors import Invalid
+from network.services.support import COORDINATORS
 from network.terms import term_end
 from network.views import attach_error
 
@@ -53,7 +54,7 @@ def ask(school_id: int):
             asked = support.ask(current_user, school.id, form.broker.data,
                                 form.standards.data or [], form.barriers.data or [],
                                 form.hopes.data)
-        except SupportError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             once.done(url_for("brokering.support_request", support_id=asked.id))
@@ -108,7 +109,7 @@ def propose(support_id: int):
                                        _int(form.supporting_school_id.data),
                                        form.standards.data or [], form.barriers.data or [],
                                        form.activities.data)
-        except SupportError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             once.done(url_for("brokering.partnership", partnership_id=proposed.id))
@@ -176,7 +177,7 @@ def decide(partnership_id: int):
         try:
             service.decide(current_user, found.id, form.decision.data == "accept",
                            form.reason.data or "")
-        except SupportError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash("Your decision has been sent.", "success")
@@ -222,7 +223,7 @@ def review(partnership_id: int):
     if form.validate_on_submit():
         try:
             service.close(current_user, found.id, form.summary.data)
-        except SupportError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash("The partnership is closed with its impact review.", "success")

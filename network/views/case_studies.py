@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from network import drafts, once
-from network.access import can
+from network.access import require
 from network.forms.case_studies import (
     ACTION_SLOTS,
     MEASURE_ROWS,
@@ -18,7 +18,7 @@ from network.forms.case_studies import (
     initial_data,
 )
 from network.services import evaluations, profiles, records, schools
-from network.services.profiles import Conflict
+from network.services.errors import Conflict
 
 bp = Blueprint("case_studies", __name__, url_prefix="/case-studies")
 KIND = "case_study"
@@ -78,8 +78,7 @@ def new():
 def edit(record_id: int):
     """Change the working copy; a save made on a stale version shows both versions (409)."""
     record = records.get(current_user, record_id, KIND)
-    if not can(current_user, "edit", record):
-        abort(403)
+    require(current_user, "edit", record)
     restored = drafts.take() if request.method == "GET" else None
     initial = initial_data(record)
     form = EditCaseStudyForm(formdata=restored, data=initial) if restored is not None \

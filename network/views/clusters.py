@@ -1,10 +1,10 @@
 """Registering a cluster, joining one, invitations, join requests and members."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from network import once
-from network.access import can
+from network.access import can, refuse
 from network.forms.clusters import (
     AcceptMemberInvitationForm,
     AcceptSchoolInvitationForm,
@@ -16,6 +16,7 @@ from network.forms.clusters import (
     RemoveMemberForm,
 )
 from network.services import clusters, members, register
+from network.services.errors import Invalid
 from network.views import attach_error
 
 bp = Blueprint("clusters", __name__)
@@ -52,7 +53,7 @@ def register_cluster():
             cluster = clusters.register_cluster(current_user, form.name.data,
                                                 form.description.data or "", form.region.data,
                                                 form.urn.data)
-        except clusters.ClusterError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             once.done(url_for("clusters.show", cluster_id=cluster.id))
@@ -83,7 +84,7 @@ def join(cluster_id: int):
         try:
             clusters.request_to_join(current_user, cluster.id, form.urn.data,
                                      form.message.data or "")
-        except clusters.ClusterError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             once.done(url_for("main.home"))
@@ -123,7 +124,7 @@ def member_edit(cluster_id: int, user_id: int):
         try:
             members.change_role(current_user, cluster_id, user_id, form.school_role.data,
                                 form.coordinator.data == "yes")
-        except clusters.ClusterError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash(f"{person.name}'s role has been saved.", "success")
@@ -140,7 +141,7 @@ def member_remove(cluster_id: int, user_id: int):
     if form.validate_on_submit():
         try:
             members.remove(current_user, cluster_id, user_id)
-        except clusters.ClusterError as error:
+        except Invalid as error:
             flash(str(error), "error")
             return redirect(url_for("clusters.member_edit", cluster_id=cluster_id,
                                     user_id=user_id))
@@ -156,7 +157,7 @@ def _invitation_form(cluster) -> InvitationForm:
     choices += [(str(s.id), f"Someone at {s.name}") for s in clusters.schools_of(current_user)
                 if can(current_user, "invite", s)]
     if not choices:
-        abort(403)
+        refuse(current_user, "invite", cluster, hidden=False)
     form.school_id.choices = choices
     return form
 
@@ -196,7 +197,7 @@ def accept_invitation(token: str):
     """Join a cluster (with a new school) or a school, through an invitation link."""
     try:
         invitation = clusters.usable_invitation(current_user, token)
-    except clusters.ClusterError as error:
+    except Invalid as error:
         return render_template("clusters/invitation_unusable.html", message=str(error)), 410
     new_school = invitation.school_id is None
     form = AcceptSchoolInvitationForm() if new_school else AcceptMemberInvitationForm()
@@ -205,7 +206,7 @@ def accept_invitation(token: str):
         try:
             school = clusters.accept_invitation(current_user, token,
                                                 form.urn.data if new_school else None)
-        except clusters.ClusterError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash(f"Welcome to {school.cluster.name}.", "success")
@@ -233,7 +234,7 @@ def join_request(cluster_id: int, request_id: int):
         try:
             clusters.decide_join_request(current_user, cluster_id, request_id,
                                          form.decision.data == "approve", form.reason.data or "")
-        except clusters.ClusterError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash(f"The request from {join.register_entry.name} was {join.status}.", "success")

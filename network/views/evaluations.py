@@ -1,10 +1,10 @@
 """Termly self-evaluations: start, rate each core element, finalise, look back."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from network import drafts, heatmap
-from network.access import can
+from network.access import can, require
 from network.forms.evaluations import (
     FinaliseForm,
     StartForm,
@@ -14,6 +14,7 @@ from network.forms.evaluations import (
     field_name,
 )
 from network.services import evaluations, profiles
+from network.services.errors import Conflict, Invalid
 from network.views import attach_error
 
 bp = Blueprint("evaluations", __name__)
@@ -29,8 +30,8 @@ def index(school_id: int):
             year, term = form.parsed()
             evaluation = evaluations.start(current_user, school.id, year, term)
         except ValueError as error:
-            attach_error(form, error if isinstance(error, evaluations.EvaluationError)
-                         else evaluations.EvaluationError("Choose a term from the list", "term"))
+            attach_error(form, error if isinstance(error, Invalid)
+                         else Invalid("Choose a term from the list", "term"))
         else:
             flash(f"{evaluation.label} started from your last evaluation.", "success")
             return redirect(url_for("evaluations.show", evaluation_id=evaluation.id))
@@ -74,8 +75,7 @@ def show(evaluation_id: int):
 def edit_element(evaluation_id: int, code: str):
     """Rate one core element's standards; a stale save shows both versions (409)."""
     evaluation = evaluations.get(current_user, evaluation_id)
-    if not can(current_user, "edit", evaluation):
-        abort(403)
+    require(current_user, "edit", evaluation)
     element = evaluations.element(code)
     ids = [s.id for s in element.standards]
     form_class = element_form_class(ids)
@@ -86,7 +86,7 @@ def edit_element(evaluation_id: int, code: str):
         try:
             evaluations.save_element(current_user, evaluation.id, code, int(form.version.data),
                                      entries_from(form, ids))
-        except evaluations.Conflict as conflict:
+        except Conflict as conflict:
             form.version.data = conflict.version
             return render_template("evaluations/element.html", evaluation=evaluation,
                                    element=element, form=form, field_name=field_name,
@@ -115,10 +115,10 @@ def finalise(evaluation_id: int):
     if form.validate_on_submit():
         try:
             evaluations.finalise(current_user, evaluation.id, int(form.version.data))
-        except evaluations.Conflict:
+        except Conflict:
             flash("Someone saved this evaluation after you opened it. Check it, then finalise.",
                   "error")
-        except evaluations.EvaluationError as error:
+        except Invalid as error:
             flash(str(error), "error")
         else:
             flash(f"{evaluation.label} is final.", "success")

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from network.forms.brokering import DigestForm
 from network.services import clusters, digests, inbox
@@ -24,7 +25,19 @@ def index():
 @bp.get("/<int:message_id>")
 def show(message_id: int):
     """One notice; opening it marks it read."""
-    return render_template("inbox/show.html", message=inbox.open_message(current_user, message_id))
+    message = inbox.open_message(current_user, message_id)
+    return render_template("inbox/show.html", message=message, href=href(message))
+
+
+def href(message) -> str:
+    """Where a notice's "Go to it" leads: the page it names, made into a link as it is shown
+    (notices written before pages were named keep the link stored with them)."""
+    if not message.endpoint:
+        return message.link
+    try:
+        return url_for(message.endpoint, **(message.args or {}))
+    except BuildError:  # the page has since been renamed or removed
+        return ""
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from network import drafts, once
-from network.access import can
+from network.access import can, refuse
 from network.forms.lesson_studies import LessonStudyForm
 from network.forms.lesson_study_data import comparison, form_data, new_data, slot_problems
 from network.services import evaluations, profiles, records, schools
-from network.services.profiles import Conflict
+from network.services.errors import Conflict
 
 bp = Blueprint("lesson_studies", __name__, url_prefix="/lesson-studies")
 KIND = "lesson_study"
@@ -98,10 +98,10 @@ def edit(record_id: int):
     """Change a lesson study; a save over someone else's newer one shows both (409)."""
     record = records.get(current_user, record_id, KIND)
     if not can(current_user, "edit", record):
-        if record.status == "submitted" and can(current_user, "see_draft", record):
-            abort(403, description="This lesson study is with the headteacher for review. It "
-                                   "can be changed again once it is published or returned.")
-        abort(403)
+        under_review = record.status == "submitted" and can(current_user, "see_draft", record)
+        refuse(current_user, "edit", record, hidden=False, message=(
+            "This lesson study is with the headteacher for review. It can be changed again "
+            "once it is published or returned." if under_review else ""))
     form, restored = _form(record)
     if _valid(form):
         try:

@@ -4,7 +4,7 @@ versions, the print view and contact without exposure."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from network.access import can
+from network.access import can, refuse
 from network.forms.records import (
     ActionForm,
     ContactDecisionForm,
@@ -14,7 +14,7 @@ from network.forms.records import (
     ReturnForm,
 )
 from network.services import contexts, gate, records, search
-from network.services.profiles import Conflict
+from network.services.errors import Conflict, Invalid
 from network.views import attach_error
 
 bp = Blueprint("records", __name__)
@@ -89,7 +89,7 @@ def _under_review(record_id: int):
     the review page and what it says about the school."""
     record = records.get(current_user, record_id)
     if not can(current_user, "review", record):
-        abort(403 if can(current_user, "see_draft", record) else 404)
+        refuse(current_user, "review", record, hidden=not can(current_user, "see_draft", record))
     return record
 
 
@@ -108,7 +108,7 @@ def override(record_id: int):
         try:
             records.mark_not_identifying(current_user, record.id, form.kind.data, form.text.data,
                                          form.reason.data)
-        except records.RecordError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash(f"“{form.text.data}” marked as not identifying.", "success")
@@ -133,7 +133,7 @@ def publish(record_id: int):
             form.form_errors.append("The authors changed the record while you reviewed it. "
                                     "Review the new version.")
             return _review_page(record, status=409)
-        except records.RecordError as error:
+        except Invalid as error:
             attach_error(form, error)
             return _review_page(record, publish_form=form, status=400)
         search.alert_new_publication(records.get(current_user, record.id))
@@ -186,12 +186,12 @@ def contact(record_id: int):
     """Ask to talk to the authors; their school stays anonymous unless they reply."""
     record = records.get(current_user, record_id)
     if not can(current_user, "contact", record):
-        abort(404 if not record.is_live else 403)
+        refuse(current_user, "contact", record, hidden=not record.is_live)
     form = ContactForm()
     if form.validate_on_submit():
         try:
             records.request_contact(current_user, record.id, form.message.data)
-        except records.RecordError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash("Your request has been sent. You will hear in your inbox.", "success")

@@ -1,14 +1,15 @@
 """A school's profile: where it stands, what it faces, what it can offer."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from network import drafts
-from network.access import can
+from network.access import can, refuse, require
 from network.anonymity import context_bands
 from network.forms.evaluations import OptInForm
 from network.forms.profiles import ProfileForm
 from network.services import evaluations, profiles, schools
+from network.services.errors import Conflict, Invalid
 from network.views import attach_error
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
@@ -41,9 +42,8 @@ def _editable(school_id: int):
     """The school and profile, for its headteacher and senior leaders (others: 404 or 403)."""
     school, profile, level = profiles.load(current_user, school_id)
     if level != "full":
-        abort(404)
-    if not can(current_user, "edit_profile", school):
-        abort(403)
+        refuse(current_user, "edit_profile", school, hidden=True)
+    require(current_user, "edit_profile", school)
     return school, profile
 
 
@@ -63,7 +63,7 @@ def edit(school_id: int):
     if form.validate_on_submit():
         try:
             profiles.update(current_user, school.id, form.data)
-        except profiles.Conflict as conflict:
+        except Conflict as conflict:
             form.version.data = conflict.version
             return render_template("schools/profile_conflict.html", school=school, form=form,
                                    theirs=conflict.theirs, groups=profiles.groups(),
@@ -83,7 +83,7 @@ def offers(school_id: int):
     if form.validate_on_submit():
         try:
             evaluations.set_opt_ins(current_user, school.id, request.form.getlist("standards"))
-        except evaluations.EvaluationError as error:
+        except Invalid as error:
             attach_error(form, error)
         else:
             flash("What you share with the network has been saved.", "success")
