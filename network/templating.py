@@ -1,11 +1,14 @@
 """What every template may use: the menu, the inbox count, small filters."""
 
+from datetime import date
+
 from flask import Flask, request, url_for
 from flask.templating import Environment as FlaskEnvironment
 from flask_login import current_user
+from markupsafe import Markup
 
 from models.toolkit_data import BARRIERS
-from network import text
+from network import access, text
 
 
 class Environment(FlaskEnvironment):
@@ -18,6 +21,27 @@ class Environment(FlaskEnvironment):
     def make_globals(self, d):
         """The environment's globals overlaid with the template's own, as one dict."""
         return {**self.globals, **(d or {})}
+
+
+def _can(action: str, obj: object = None) -> bool:
+    """Whether the person looking at the page may do `action` (to `obj`, if given)."""
+    return access.can(current_user._get_current_object(), action, obj)
+
+
+# How a person's roles read: their school role, then what else they do on the platform.
+_ROLE_WORDS = {
+    "short": (("is_coordinator", "coordinator"), ("is_lle", "LLE")),
+    "long": (("is_coordinator", "cluster coordinator"), ("is_lle", "Local Leader of Education")),
+    "platform": (("is_lle", "LLE"), ("is_site_admin", "Site admin")),
+}
+
+
+def _roles(person, words: str = "short") -> str:
+    """What a person does, as people read it: "Headteacher, coordinator, LLE"."""
+    extra = [word for flag, word in _ROLE_WORDS[words] if getattr(person, flag)]
+    if words == "platform":
+        return ", ".join(extra)
+    return "".join([_label(person.school_role)] + [f", {word}" for word in extra])
 
 
 def _menu() -> list[dict]:
@@ -33,13 +57,13 @@ def _menu() -> list[dict]:
     if current_user.school_id:
         items.append({"text": "Case studies", "href": url_for("case_studies.index")})
         items.append({"text": "Lesson studies", "href": url_for("lesson_studies.index")})
-    if current_user.school_id or current_user.is_lle:
+    if _can("see_partnerships"):
         items.append({"text": "Partnerships", "href": url_for("brokering.partnerships")})
-    if current_user.is_lle or current_user.is_coordinator:
+    if _can("broker"):
         items.append({"text": "Brokering", "href": url_for("brokering.requests")})
     items.append({"text": "Search", "href": url_for("search.index")})
     items.append({"text": "Inbox", "href": url_for("inbox.index")})
-    if current_user.is_site_admin:
+    if _can("administer"):
         items.append({"text": "Admin", "href": url_for("admin.users")})
     items.append({"text": "Account", "href": url_for("auth.change_password")})
     for item in items:
@@ -53,11 +77,36 @@ def _label(value: str | None) -> str:
     return (value or "").replace("_", " ").capitalize()
 
 
+def _long_date(value: str | date | None) -> str:
+    """A date typed as 2025-03-04 as people read it, 4 March 2025; anything else as typed."""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(value or "")
+    except (TypeError, ValueError):
+        return value or ""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _paragraphs(value: str | None) -> list[str]:
+    """Plain text split at blank lines, without empty paragraphs."""
+    return [p for p in (value or "").split("\n\n") if p]
+
+
+def _link(href: str, text: str, hidden: str | None = None) -> Markup:
+    """A GOV.UK link, for a macro's html cell; `hidden` is read only by screen readers."""
+    extra = Markup('<span class="govuk-visually-hidden">{}</span>').format(hidden) if hidden else ""
+    return Markup('<a class="govuk-link" href="{}">{}{}</a>').format(href, text, extra)
+
+
 def install(app: Flask) -> None:
     """Register the template globals and filters."""
     app.add_template_global(_menu, "menu")
+    app.add_template_global(_can, "can")
+    app.add_template_global(_link, "link")
+    app.add_template_filter(_roles, "roles")
     app.add_template_filter(_label, "label")
     app.add_template_filter(text.render, "formatted")
+    app.add_template_filter(_long_date, "long_date")
+    app.add_template_filter(_paragraphs, "paragraphs")
     titles = {slug: title for slug, title, _ in BARRIERS}
     app.add_template_filter(lambda slug: titles.get(slug, slug), "barrier_title")
 

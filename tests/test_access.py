@@ -63,3 +63,25 @@ def test_disabled_accounts_can_do_nothing(two_clusters):
     coordinator = two_clusters.A.people["coordinator"]
     coordinator.is_active = False
     assert not can(coordinator, "view", two_clusters.A.cluster)
+
+
+# What the pages and the menu ask: (action, of what in cluster A, the roles allowed).
+PAGE_QUESTIONS = [
+    ("administer", None, {"site_admin"}),
+    ("broker", None, {"coordinator", "lle"}),
+    ("see_partnerships", None, set(ROLES)),
+    ("broker", "cluster", {"coordinator"}),
+    ("invite", "cluster", {"coordinator", "headteacher"}),
+]
+
+
+@pytest.mark.parametrize(("action", "of", "allowed"), PAGE_QUESTIONS)
+def test_what_pages_and_the_menu_offer_each_role(two_clusters, action, of, allowed):
+    """Admin is the site admins', brokering the LLEs' and coordinators', partnerships anyone's
+    with a school; a cluster's coordinators broker for it, and they and headteachers invite."""
+    for role in ROLES:
+        person = two_clusters.A.people[role]
+        assert can(person, action, getattr(two_clusters.A, of or "", None)) is (role in allowed)
+        if of:
+            assert not can(person, action, getattr(two_clusters.B, of))
+    assert not can(two_clusters.A.outsider, action, getattr(two_clusters.A, of or "", None))

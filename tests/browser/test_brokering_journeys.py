@@ -75,8 +75,9 @@ def success(page, text: str) -> None:
 
 def summary_row(page, key: str):
     """The value of the first summary-list row whose key is `key`."""
+    name = re.compile(rf"^\s*{re.escape(key)}\s*$")  # the macro puts the key on its own line
     row = page.locator(".govuk-summary-list__row").filter(
-        has=page.locator(".govuk-summary-list__key", has_text=re.compile(f"^{re.escape(key)}$")))
+        has=page.locator(".govuk-summary-list__key", has_text=name))
     return row.first.locator(".govuk-summary-list__value")
 
 

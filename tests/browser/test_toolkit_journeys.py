@@ -471,7 +471,7 @@ def save_profile(page, group: str, barriers: list[str]) -> None:
 def summary_value(page, key: str):
     """The value beside `key` in the profile's summary list."""
     return page.locator(".govuk-summary-list__row", has=page.locator(
-        "dt", has_text=re.compile(rf"^{re.escape(key)}$"))).locator("dd")
+        "dt", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$"))).locator("dd")
 
 
 def test_headteacher_changes_the_profile(page, make_cluster, make_user):
