@@ -101,7 +101,7 @@ def show(cluster_id: int):
     manage = can(current_user, "manage", cluster)
     pending = [r for r in clusters.join_requests(current_user, cluster.id)
                if r.status == "pending"] if manage else []
-    return render_template("clusters/show.html", cluster=cluster, manage=manage,
+    return render_template("clusters/show.html", cluster=cluster,
                            schools=clusters.schools_of(current_user), pending=pending)
 
 

@@ -31,8 +31,7 @@ def show(record_id: int):
                            related=records.related_for(current_user, record, False),
                            similar=search.more_like_this(current_user, record),
                            title=record.title, edit_endpoint=EDIT[record.kind],
-                           flags=gate.flags(record), action_form=ActionForm(),
-                           can=lambda action: can(current_user, action, record))
+                           flags=gate.flags(record), action_form=ActionForm())
 
 
 @bp.get("/records/<int:record_id>/published")
