@@ -35,10 +35,12 @@ run: $(STAMP)
 # SQLite always; PostgreSQL as well, side by side, when TEST_DATABASE_URL is set (.ci/suites).
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	.ci/suites
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Rebuild static/css and static/js from static/src with govuk-frontend (needs npm).
 assets:

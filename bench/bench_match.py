@@ -5,11 +5,11 @@
 Builds `--schools` synthetic candidates, each with the toolkit's 32 ratings (rated 1 and
 opted in = offers; 3 or 4 = needs), barriers faced and overcome from the 25-barrier taxonomy
 (some far commoner than others), a priority-group history, context bands, openness and
-capacity. Then, for `--seekers` schools, the top 10 with reasons through network.matching.rank
-on a pool built once; and, in the same run, the naive baselines on `--naive` of those seekers:
-rank_naive (a loop scoring and explaining every candidate) and a score-only loop over sets.
-Checks the fast answers equal rank_naive's. Prints p50/p95 per school; writes
-bench/out/match.json.
+capacity. Then, for `--seekers` schools, the top 10 with reasons through
+network.domain.matching.rank on a pool built once; and, in the same run, the naive baselines
+on `--naive` of those seekers: rank_naive (a loop scoring and explaining every candidate) and
+a score-only loop over sets. Checks the fast answers equal rank_naive's. Prints p50/p95 per
+school; writes bench/out/match.json.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.toolkit_data import BARRIERS, standard_ids  # noqa: E402
-from network.anonymity import FSM_BANDS, SIZE_BANDS  # noqa: E402
-from network.matching import (  # noqa: E402
+from network.domain.anonymity import FSM_BANDS, SIZE_BANDS  # noqa: E402
+from network.domain.matching import (  # noqa: E402
     NEED_POINTS,
     Candidate,
     Pool,

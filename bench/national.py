@@ -276,15 +276,16 @@ def main() -> None:
     os.environ.setdefault("SEARCH_ENGINE", "tantivy")
     from flask_migrate import upgrade
 
-    from network import create_app, register
-    from network.cli import load_register
+    from network import create_app
     from network.extensions import db
+    from network.ops import register_import
+    from network.ops.cli import load_register
 
     app = create_app({"INSTANCE_PATH": args.instance, "SEARCH_SYNC": False})
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         if not db.session.scalar(select(func.count()).select_from(RegisterSchool)):
-            load_register(register.BUNDLED)
+            load_register(register_import.BUNDLED)
         db.session.commit()
         db.session.close()
         result = seed(args.schools, args.records, args.seed)

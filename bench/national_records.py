@@ -1,6 +1,6 @@
 """Published case studies and lesson studies for the national benchmark network.
 
-Bodies have the shape the app's forms produce (see network/demo_records.py): case studies
+Bodies have the shape the app's forms produce (see network/demo/records.py): case studies
 carry their text from bench/corpus.py (so searches find varied words), lesson studies follow
 the demo's templates. Every record is published, 60% to the network and the rest to its
 cluster, with the live copy, context bands and tags filled as publishing leaves them.
@@ -16,8 +16,8 @@ from bench import corpus
 from bench.national import NOW, Loader
 from models import Record, RecordBarrier, RecordStandard
 from models.toolkit_data import BARRIERS, PRIORITY_GROUPS, standard_ids
-from network import demo_records
-from network.anonymity import context_bands
+from network.demo import records as demo_records
+from network.domain.anonymity import context_bands
 from network.services.crowd import WIDEST, Crowds, Member, record_group
 
 GROUP_NAMES = {number: name for number, _, name, _ in PRIORITY_GROUPS}

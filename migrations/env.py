@@ -9,7 +9,7 @@ from flask import current_app
 config = context.config
 
 # Interpret the config file for Python logging, unless the app has set logging up already
-# (network/logs.py); never disable the app's loggers, which would silence its request log.
+# (network/web/logs.py); never disable the app's loggers, which would silence its request log.
 if not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')

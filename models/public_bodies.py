@@ -12,7 +12,7 @@ PUBLIC_BODY_KINDS = ("domain", "phone", "postcode")
 
 class PublicBodyEntry(Base):
     """A domain, phone number or postcode of a national body: the anonymisation check does
-    not flag it (network/public_bodies.py holds the built-in list these extend)."""
+    not flag it (network/domain/public_bodies.py holds the built-in list these extend)."""
 
     __tablename__ = "public_body_entries"
     __table_args__ = (UniqueConstraint("kind", "value"),)

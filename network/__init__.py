@@ -6,18 +6,11 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from network import (
-    audit,
-    database,
-    errors,
-    logs,
-    once,
-    security,
-    templating,
-)
+from network import audit, database
 from network.config import ROOT, from_environment
 from network.extensions import csrf, db, limiter, login_manager, migrate
 from network.services import changes
+from network.web import errors, logs, once, security, templating
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -60,7 +53,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.install(app)
     _register_blueprints(app)
 
-    from network import cli, indexing
+    from network import indexing
+    from network.ops import cli
 
     cli.install(app)
     templating.install(app)
@@ -80,7 +74,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from network.views import (
+    from network.web.views import (
         admin,
         api,
         auth,

@@ -25,8 +25,9 @@ from models import (
     School,
     User,
 )
-from network import create_app, register
+from network import create_app
 from network.extensions import db
+from network.ops import register_import
 from network.services import accounts, clusters
 
 PASSWORD = "correct horse battery"
@@ -50,7 +51,7 @@ def database_url(tmp_path_factory):
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade(directory=app.extensions["migrate"].directory)
-        register.import_register(register.BUNDLED)
+        register_import.import_register(register_import.BUNDLED)
         db.session.remove()
         db.engine.dispose()
     return url
@@ -261,7 +262,7 @@ def _people(cluster: Cluster, make_user, label: str) -> dict:
 def make_evaluation(app):
     """make_evaluation(school, ratings=2 | {sid: n}, status="draft", year=None, term=None)."""
     from models import Rating, SelfEvaluation
-    from network import terms
+    from network.domain import terms
     from network.services.evaluations import all_standard_ids
 
     def make(school, ratings=2, status="draft", year=None, term=None):

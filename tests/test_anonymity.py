@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from network.anonymity import KINDS, Finding, first_names_in, redact, scan
-from network.public_bodies import BUILT_IN, PublicBodies
+from network.domain.anonymity import KINDS, Finding, first_names_in, redact, scan
+from network.domain.public_bodies import BUILT_IN, PublicBodies
 
 CORPUS = Path(__file__).parent / "fixtures" / "anonymity"
 PLANTED = json.loads((CORPUS / "planted.json").read_text(encoding="utf-8"))

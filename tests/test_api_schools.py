@@ -14,7 +14,7 @@ from models import (
     SchoolProfile,
     SelfEvaluation,
 )
-from network import terms
+from network.domain import terms
 from network.extensions import db
 from network.services import accounts
 from network.services.evaluations import all_standard_ids

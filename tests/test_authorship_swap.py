@@ -59,8 +59,9 @@ from models import (
     SupportRequest,
     User,
 )
-from network import create_app, indexing, terms
-from network.anonymity import context_bands
+from network import create_app, indexing
+from network.domain import terms
+from network.domain.anonymity import context_bands
 from network.extensions import db
 from network.services import accounts, digests, profiles, records, search, support
 from network.services.evaluations import all_standard_ids

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from network.anonymity import scan
-from network.public_bodies import BUILT_IN
+from network.domain.anonymity import scan
+from network.domain.public_bodies import BUILT_IN
 
 PAGES = json.loads((Path(__file__).parent / "fixtures" / "anonymity" / "clean_pages.json")
                    .read_text(encoding="utf-8"))

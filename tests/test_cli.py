@@ -33,9 +33,9 @@ def test_import_register_reads_a_current_extract_and_updates_by_urn(runner):
     overseas = db.session.get(RegisterSchool, "150516")
     assert overseas.la_name is None and overseas.region is None
     # Put the bundled register back for the tests that follow.
-    from network import register
+    from network.ops import register_import
 
-    register.import_register(register.BUNDLED)
+    register_import.import_register(register_import.BUNDLED)
 
 
 def test_import_register_refuses_an_unknown_format(runner, tmp_path):

@@ -8,7 +8,7 @@ from statistics import mean
 from sqlalchemy import select
 
 from models import OfferOptIn, RegisterSchool, School, SchoolProfile
-from network import terms
+from network.domain import terms
 from network.extensions import db
 from network.services.evaluations import all_standard_ids, history, latest
 from network.services.profiles import barriers_of, current_group, group_history

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Cluster, FormSubmission, Invitation, JoinRequest, Record
-from network import once
 from network.extensions import db
+from network.web import once
 from tests.test_case_studies import WORKED
 from tests.test_lesson_studies import _form as lesson_form
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from models import SelfEvaluation
-from network import terms
 from network.access import can
+from network.domain import terms
 from network.extensions import db
 from tests.conftest import ROLES, csrf_token
 

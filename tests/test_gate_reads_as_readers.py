@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from network.anonymity import Finding, scan
-from network.readable import Readable, ReadFinding, fold, readable, scan_as_read, source_span
-from network.text import render
+from network.domain.anonymity import Finding, scan
+from network.domain.readable import Readable, ReadFinding, fold, readable, scan_as_read, source_span
+from network.domain.text import render
 
 CORPUS = Path(__file__).parent / "fixtures" / "anonymity"
 PLANTED = json.loads((CORPUS / "planted.json").read_text(encoding="utf-8"))

@@ -5,7 +5,7 @@ import re
 import pytest
 from markupsafe import Markup
 
-from network import heatmap
+from network.domain import heatmap
 
 ROWS, ROW_LABELS = [1, 2], ["Ash Grove Primary", "Beech Hill Juniors"]
 COLUMNS = ["CE1.A", "CE1.B", "CE1.C", "CE1.D", "CE1.E"]

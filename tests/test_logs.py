@@ -5,8 +5,9 @@ import logging
 
 import pytest
 
-from network import create_app, logs
-from network.security import public
+from network import create_app
+from network.web import logs
+from network.web.security import public
 
 
 def _lines(caplog, logger: str | None = None) -> list[dict]:

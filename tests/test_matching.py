@@ -15,8 +15,7 @@ from models import (
     SchoolBarrier,
     SchoolProfile,
 )
-from network.extensions import db
-from network.matching import (
+from network.domain.matching import (
     CLOSED,
     NO_CAPACITY,
     SAME_HEAD,
@@ -26,6 +25,7 @@ from network.matching import (
     rank,
     rank_naive,
 )
+from network.extensions import db
 from network.services import accounts
 
 # --- Pure scoring ----------------------------------------------------------------------------

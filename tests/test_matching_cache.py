@@ -7,7 +7,7 @@ import pytest
 from markupsafe import escape
 
 from models import OfferOptIn, SchoolBarrier, SchoolProfile, User
-from network import terms
+from network.domain import terms
 from network.extensions import db
 from tests.test_matching import network  # noqa: F401  (the fixture `planted` builds on)
 

@@ -26,7 +26,7 @@ from models import (
     SchoolProfile,
     User,
 )
-from network.anonymity import context_bands
+from network.domain.anonymity import context_bands
 from network.extensions import db
 from network.services import accounts, records
 from tests.conftest import PASSWORD, csrf_token

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, PublicBodyEntry
-from network.anonymity import scan
+from network.domain.anonymity import scan
 from network.extensions import db
 from network.services import public_bodies
 from tests.conftest import csrf_token

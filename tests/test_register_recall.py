@@ -13,9 +13,9 @@ import gzip
 
 import pytest
 
-from network import school_names
-from network.anonymity import scan
-from network.register import BUNDLED
+from network.domain import school_names
+from network.domain.anonymity import scan
+from network.ops.register_import import BUNDLED
 
 TEMPLATES = [
     "Staff from {name} visited us in the spring.",       # inside a sentence

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from models import SelfEvaluation
-from network import terms
+from network.domain import terms
 from network.extensions import db
 from network.services import accounts, evaluations
 from tests.conftest import ROLES

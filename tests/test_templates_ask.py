@@ -4,7 +4,7 @@ import inspect
 import re
 from pathlib import Path
 
-from network import templating
+from network.web import templating
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Flags that only ever answer "is this person a ...": never read in a template.

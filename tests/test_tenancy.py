@@ -7,7 +7,7 @@ it; a route with a URL parameter this file does not know fails the test until it
 import pytest
 from markupsafe import escape
 
-from network.security import cross_cluster  # noqa: F401  (the marker admin views carry)
+from network.web.security import cross_cluster  # noqa: F401  (the marker admin views carry)
 from tests.conftest import ROLES
 from tests.db_state import refusals
 

@@ -13,8 +13,9 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ApiToken, School, User, UserSession
-from network import audit, mail
+from network import audit
 from network.extensions import db
+from network.ops import mail
 from network.services.errors import Invalid
 
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong password.

@@ -8,7 +8,8 @@ from sqlalchemy import Text, cast, event, inspect, select
 from sqlalchemy.orm import Session
 
 from models import GroupMembership, Record, RegisterSchool, School, SchoolProfile, User
-from network import anonymity, audit
+from network import audit
+from network.domain import anonymity
 from network.extensions import db
 from network.services import inbox
 from network.services.crowd import WIDEST, Crowds, Placement, record_group

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from models import GroupMembership, RegisterSchool, School, SchoolProfile
-from network import anonymity
+from network.domain import anonymity
 from network.extensions import db
 
 MIN_SHARING = 10

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from models import InboxMessage, Milestone, Partnership, User
-from network import mail
 from network.extensions import db
+from network.ops import mail
 from network.services import inbox
 
 CHOICES = ("none", "daily", "weekly")

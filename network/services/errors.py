@@ -1,5 +1,5 @@
 """What a unit of work raises when it cannot do what was asked; the web turns each into a page
-or JSON (network/errors.py), a CLI command or a job into a message."""
+or JSON (network/web/errors.py), a CLI command or a job into a message."""
 
 
 class NotFound(Exception):

@@ -17,8 +17,9 @@ from models import (
     Standard,
     User,
 )
-from network import audit, indexing, terms
+from network import audit, indexing
 from network.access import get_visible_or_404, require
+from network.domain import terms
 from network.extensions import db
 from network.services.errors import Conflict, Invalid, NotFound
 from network.services.vocabulary import StandardTerm, vocabulary

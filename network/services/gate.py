@@ -8,7 +8,7 @@ from flask import g, has_request_context
 from sqlalchemy import select
 
 from models import AnonymityOverride, Cluster, Record, School, User
-from network import anonymity, readable
+from network.domain import anonymity, readable
 from network.extensions import db
 from network.services import public_bodies
 

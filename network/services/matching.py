@@ -1,6 +1,6 @@
 """Find partner schools: builds the seeker and hands it, with the platform's candidates
 (network/services/pool.py, kept per process and current with the change log), to the pure
-scoring in network.matching. Each request masks the candidates to the schools this seeker may
+scoring in network.domain.matching. Each request masks the candidates to the schools this seeker may
 see and its filters: a cluster-only school never reaches another cluster, and records are not
 read at all, so no anonymised author can leak through a match.
 """
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from models import Rating, School, SelfEvaluation, SupportRequest, User
-from network import matching
 from network.access import can, refuse
-from network.anonymity import context_bands
+from network.domain import matching
+from network.domain.anonymity import context_bands
 from network.extensions import db
 from network.services import pool as pool_service
 from network.services.errors import NotFound

@@ -33,8 +33,8 @@ from models import (
     SelfEvaluation,
     User,
 )
-from network import matching
-from network.anonymity import context_bands
+from network.domain import matching
+from network.domain.anonymity import context_bands
 from network.extensions import db
 from network.services import changes
 

@@ -1,5 +1,5 @@
 """The national bodies whose contact details the anonymisation check leaves alone: the
-built-in list (network/public_bodies.py) and the entries site admins add."""
+built-in list (network/domain/public_bodies.py) and the entries site admins add."""
 
 import re
 
@@ -9,8 +9,7 @@ from sqlalchemy import select
 from models import PUBLIC_BODY_KINDS, PublicBodyEntry, User
 from network import audit
 from network.access import require_site_admin
-from network.extensions import db
-from network.public_bodies import (
+from network.domain.public_bodies import (
     BUILT_IN,
     PublicBodies,
     is_school_domain,
@@ -18,6 +17,7 @@ from network.public_bodies import (
     normal_phone,
     normal_postcode,
 )
+from network.extensions import db
 
 # Suffixes shared by many owners: allowing one would allow every site under it.
 _SHARED_SUFFIXES = {"uk", "co.uk", "org.uk", "ac.uk", "me.uk", "net.uk", "ltd.uk", "plc.uk",

@@ -13,8 +13,8 @@ from models import (
 )
 from network import indexing
 from network.access import can, can_see_profile
+from network.domain.characters import not_allowed
 from network.extensions import db
-from network.forms import not_allowed
 from network.services import inbox
 from network.services.profiles import profile_of
 from network.services.vocabulary import vocabulary

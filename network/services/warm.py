@@ -12,7 +12,7 @@ def warm(app: Flask) -> None:
     read the toolkit vocabulary and the gate's lists of first names and register school
     names (2 s), then close the connections used, so forked workers start with all of them
     and open connections of their own."""
-    from network import anonymity
+    from network.domain import anonymity
     from network.services import pool, published_work
     from network.services.vocabulary import vocabulary
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from network.errors import MESSAGES
 from network.extensions import db
+from network.web.errors import MESSAGES
 
 HERE = Path(__file__).parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

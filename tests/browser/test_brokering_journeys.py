@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
-from network import terms
+from network.domain import terms
 from network.extensions import db
 from tests.browser.conftest import (
     click_to_page,

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
 from models import Rating, SelfEvaluation, UserSession
-from network import terms
+from network.domain import terms
 from network.extensions import db
 from network.services.evaluations import all_standard_ids
 from tests.browser.conftest import (

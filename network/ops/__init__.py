@@ -1,0 +1,1 @@
+"""Operations: the command line, backups, the register import and mail."""

@@ -1,0 +1,206 @@
+"""Command-line operations: flask --app wsgi <command>."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, url_for
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from models import RegisterSchool, User
+from network import demo
+from network.extensions import db
+from network.ops import register_import
+from network.services import accounts
+from network.services.errors import Invalid
+
+
+def install(app: Flask) -> None:
+    """Add the project's commands to `flask`."""
+    for command in (init_db, import_register, seed_demo, create_user, create_token, backup,
+                    restore, reindex, check_index, send_notifications):
+        app.cli.add_command(command)
+
+
+def _count_lines(path: Path) -> int:
+    with register_import.open_text(path) as text:
+        return max(sum(1 for _ in text) - 1, 0)
+
+
+def load_register(path: Path) -> dict:
+    """Import a register file with a progress bar; returns the counts."""
+    with click.progressbar(length=_count_lines(path), label=f"Importing {path.name}",
+                           file=sys.stderr) as bar:
+        return register_import.import_register(path, progress=bar.update)
+
+
+@click.command("init-db")
+def init_db():
+    """Create or upgrade the database, and load the bundled register if it is empty."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    if not db.session.scalar(select(func.count()).select_from(RegisterSchool)):
+        counts = load_register(register_import.BUNDLED)
+        click.echo(f"Loaded {counts['added']} schools from the national register.")
+    click.echo("Database ready.")
+
+
+@click.command("import-register")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_register(file: Path):
+    """Add or update schools, by URN, from a register CSV (bundled or edubasealldata format)."""
+    try:
+        counts = load_register(file)
+    except register_import.RegisterFormatError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Added {counts['added']} and updated {counts['updated']} schools.")
+
+
+@click.command("seed-demo")
+@click.option("--schools", default=40, show_default=True, type=click.IntRange(4, 30000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--password", default="improve-together", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the network as JSON.")
+def seed_demo(schools: int, seed: int, password: str, as_json: bool):
+    """Build a deterministic demo network from the register and print how to sign in."""
+    if not db.session.scalar(select(func.count()).select_from(RegisterSchool)):
+        load_register(register_import.BUNDLED)
+    try:
+        summary = demo.build(schools, seed, password, hooks=demo_hooks())
+    except demo.DemoError as error:
+        raise click.ClickException(str(error)) from error
+    from network.services import contexts
+
+    contexts.refresh()  # every published context as the whole demo network makes it
+    db.session.commit()
+    from network import indexing
+
+    indexing.catch_up()  # the demo's records are searchable from the first page
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    first = summary["clusters"][0]
+    click.echo(f"Demo network: {len(summary['clusters'])} clusters, "
+               f"{sum(len(c['schools']) for c in summary['clusters'])} schools.")
+    click.echo(f"Sign in at /login with password {password!r} as, for example:")
+    shown = set()
+    for person in first["users"]:
+        if person["role"] not in shown:
+            shown.add(person["role"])
+            click.echo(f"  {person['role']:<16} {person['email']}")
+    click.echo(f"  {'site_admin':<16} {summary['site_admins'][0]['email']}")
+
+
+def demo_hooks():
+    """What later features add to every demo cluster, in order: profiles and evaluations,
+    then case studies and lesson studies, then brokering."""
+    from network.demo import brokering as demo_brokering
+    from network.demo import records as demo_records
+    from network.demo import toolkit as demo_toolkit
+
+    return (demo_toolkit.add_school_records, demo_records.add_cluster_records,
+            demo_brokering.add_cluster_brokering)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--site-admin", is_flag=True, help="Designate the person a site admin.")
+@click.option("--lle", is_flag=True, help="Designate the person a Local Leader of Education.")
+def create_user(email: str, name: str, password: str, site_admin: bool, lle: bool):
+    """Create an account (optionally a site admin or LLE)."""
+    if len(password) < 10:
+        raise click.ClickException("The password must be at least 10 characters.")
+    try:
+        user = accounts.sign_up(name, email, password, is_site_admin=site_admin, is_lle=lle)
+    except Invalid as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.email}.")
+
+
+@click.command("create-token")
+@click.argument("email")
+def create_token(email: str):
+    """Print a new API bearer token for EMAIL (shown once; only its hash is kept)."""
+    user = db.session.scalar(select(User).where(User.email == accounts.normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"No account has the email {email}.")
+    click.echo(f"API token for {user.email}: {accounts.create_api_token(user)}")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+def backup(dest: Path):
+    """Write a consistent copy of the database to DEST (SQLite: VACUUM INTO; PostgreSQL:
+    pg_dump --format=custom)."""
+    from network.ops import backups
+
+    try:
+        backups.backup(dest)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the database to {dest}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="This replaces everything in the database. Continue?")
+def restore(source: Path):
+    """Replace the database with the backup SOURCE (checked first); then run `reindex`."""
+    from network.ops import backups
+
+    try:
+        kept = backups.restore(source)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the database from {source}.")
+    if kept:
+        click.echo(f"The database it replaced is kept at {kept}.")
+    click.echo("Now rebuild the search index: flask --app wsgi reindex")
+
+
+@click.command("reindex")
+def reindex():
+    """Rebuild the search index from the database into a new directory and swap it in."""
+    from network import indexing
+
+    total = len(indexing.all_keys())
+    with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
+        indexing.rebuild(progress=bar.update)
+    click.echo(f"Indexed {total} records and schools ({indexing.engine().count()} documents).")
+
+
+@click.command("check-index")
+@click.option("--repair", is_flag=True, help="Add what is missing and remove what is extra.")
+def check_index(repair: bool):
+    """Report documents missing from the search index or in it wrongly; --repair fixes them."""
+    from network import indexing
+
+    indexing.catch_up()
+    missing, extra = indexing.differences()
+    click.echo(f"{len(missing)} missing, {len(extra)} extra.")
+    for doc_id in sorted(missing)[:20]:
+        click.echo(f"  missing {doc_id}")
+    for doc_id in sorted(extra)[:20]:
+        click.echo(f"  extra   {doc_id}")
+    if repair and (missing or extra):
+        added, removed = indexing.repair()
+        click.echo(f"Repaired: added {added}, removed {removed}.")
+    elif missing or extra:
+        raise SystemExit(1)
+
+
+@click.command("send-notifications")
+@click.option("--base-url", default=lambda: os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+              help="The address people use, for links in notices and emails.")
+def send_notifications(base_url: str):
+    """Daily: notices for milestones falling due, then the email digests people asked for."""
+    from network.services import digests
+
+    with current_app.test_request_context(base_url=base_url):
+        reminded = digests.remind_due_milestones()
+        sent = digests.send_digests(lambda endpoint: url_for(endpoint, _external=True))
+    click.echo(f"{reminded} milestones reminded, {sent} digests sent.")

@@ -1,0 +1,241 @@
+"""Brokering pages: ask for support, the broker's requests and candidates, proposals, both
+heads' decisions, milestones, the impact review and the case study it starts."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from network.access import can, require
+from network.domain.terms import term_end
+from network.services import evaluations, profiles, support
+from network.services import matching as matcher
+from network.services import partnerships as service
+from network.services.errors import Invalid
+from network.services.support import COORDINATORS
+from network.web import once
+from network.web.forms.brokering import (
+    STATUS_CHOICES,
+    ActionButton,
+    DecisionForm,
+    MilestoneForm,
+    ProgressForm,
+    ProposalForm,
+    ReviewForm,
+    SupportRequestForm,
+    term_choices,
+)
+from network.web.views import attach_error
+
+bp = Blueprint("brokering", __name__)
+
+
+def _standards() -> list:
+    return evaluations.elements()
+
+
+@bp.route("/schools/<int:school_id>/support", methods=["GET", "POST"])
+def ask(school_id: int):
+    """A school's leaders ask their coordinators or an LLE for support."""
+    school = support.school_for_asking(current_user, school_id)
+    form = SupportRequestForm()
+    form.broker.choices = [(COORDINATORS, "Our cluster's coordinators")] + [
+        (str(b.id), f"{b.name}, Local Leader of Education") for b in support.brokers()
+        if b.id != current_user.id]
+    form.barriers.choices = [(b.slug, b.title) for b in profiles.barrier_taxonomy()]
+    if request.method == "GET":
+        _, needs, _ = evaluations.offers_and_needs(school.id)
+        form.standards.data = list(needs)
+        form.barriers.data = [b.barrier_slug for b in profiles.barriers_of(school.id)
+                              if b.overcome_on is None]
+    if form.validate_on_submit():
+        again = once.repeated(url_for("brokering.ask", school_id=school.id))
+        if again:  # the same request sent twice: show the one it made
+            return again
+        try:
+            asked = support.ask(current_user, school.id, form.broker.data,
+                                form.standards.data or [], form.barriers.data or [],
+                                form.hopes.data)
+        except Invalid as error:
+            attach_error(form, error)
+        else:
+            once.done(url_for("brokering.support_request", support_id=asked.id))
+            flash("Your request has been sent.", "success")
+            return redirect(url_for("brokering.support_request", support_id=asked.id))
+    return render_template("brokering/ask.html", school=school, form=form,
+                           elements=_standards(), asked=support.for_school(current_user, school))
+
+
+@bp.get("/support-requests/<int:support_id>")
+def support_request(support_id: int):
+    """The request; for its brokers, the school's needs and the candidates with reasons."""
+    asked = support.get(current_user, support_id)
+    broker = can(current_user, "propose", asked)
+    found = needs = needs_term = None
+    if broker:
+        found = matcher.ranked(asked.school, 10, {}, broker=current_user, asked=asked)
+        needs, needs_term = support.needs(asked)
+    proposals = [p for p in service.for_person(current_user) if p.request_id == asked.id]
+    return render_template("brokering/request.html", asked=asked, broker=broker, found=found,
+                           needs=needs, needs_term=needs_term, proposals=proposals,
+                           withdraw=can(current_user, "withdraw", asked), button=ActionButton())
+
+
+@bp.post("/support-requests/<int:support_id>/withdraw")
+def withdraw(support_id: int):
+    """The school withdraws its request."""
+    support.withdraw(current_user, support_id)
+    flash("Your request is withdrawn.", "success")
+    return redirect(url_for("brokering.support_request", support_id=support_id))
+
+
+@bp.route("/support-requests/<int:support_id>/propose", methods=["GET", "POST"])
+def propose(support_id: int):
+    """A broker proposes a supporting school from the candidates."""
+    asked = support.get(current_user, support_id)
+    require(current_user, "propose", asked)
+    found = matcher.ranked(asked.school, 10, {}, broker=current_user, asked=asked)
+    form = ProposalForm()
+    form.supporting_school_id.choices = [(str(m.school_id), m.name) for m in found.matches]
+    form.barriers.choices = [(b.slug, b.title) for b in profiles.barrier_taxonomy()]
+    if request.method == "GET":
+        form.supporting_school_id.data = request.args.get("school", "")
+        form.standards.data = list(asked.standards)
+        form.barriers.data = list(asked.barriers)
+    if form.validate_on_submit():
+        again = once.repeated(url_for("brokering.support_request", support_id=asked.id))
+        if again:
+            return again
+        try:
+            proposed = service.propose(current_user, asked.id,
+                                       _int(form.supporting_school_id.data),
+                                       form.standards.data or [], form.barriers.data or [],
+                                       form.activities.data)
+        except Invalid as error:
+            attach_error(form, error)
+        else:
+            once.done(url_for("brokering.partnership", partnership_id=proposed.id))
+            flash("The proposal has been sent to both headteachers.", "success")
+            return redirect(url_for("brokering.partnership", partnership_id=proposed.id))
+    return render_template("brokering/propose.html", asked=asked, found=found, form=form,
+                           elements=_standards())
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else -1
+
+
+@bp.get("/brokering")
+def requests():
+    """For LLEs and coordinators: the requests they were asked to broker, each with the
+    school's named standards and its three best candidates."""
+    asked = support.for_broker(current_user)
+    top = {r.id: matcher.ranked(r.school, 3, {}, broker=current_user, asked=r).matches
+           for r in asked if r.status != "withdrawn"}
+    return render_template("brokering/requests.html", asked=asked, top=top)
+
+
+@bp.get("/partnerships")
+def partnerships():
+    """The partnerships the person brokers, or their school or cluster takes part in."""
+    return render_template("brokering/partnerships.html",
+                           partnerships=service.for_person(current_user))
+
+
+def _partnership_page(partnership, progress=None, **forms):
+    """The partnership page; a form that failed comes back with its errors (400)."""
+    forms.setdefault("decision", DecisionForm(formdata=None))
+    forms.setdefault("milestone", MilestoneForm(formdata=None))
+    forms["milestone"].term.choices = term_choices()
+    notes = {m.id: ProgressForm(formdata=None, prefix=f"m{m.id}")
+             for m in partnership.milestones}
+    if progress is not None:
+        notes[progress[0]] = progress[1]
+    failed = next((f for f in [*forms.values(), *notes.values()] if f.errors), None)
+    return render_template(
+        "brokering/partnership.html", p=partnership, forms=forms, notes=notes, form=failed,
+        side=service.side_of(current_user, partnership), status_choices=STATUS_CHOICES,
+        decide=can(current_user, "decide", partnership),
+        track=can(current_user, "track", partnership),
+        review=can(current_user, "review", partnership),
+        write=can(current_user, "write_case_study", partnership),
+        impact=partnership.review["schools"] if partnership.review else None,
+        button=ActionButton()), 400 if failed is not None else 200
+
+
+@bp.get("/partnerships/<int:partnership_id>")
+def partnership(partnership_id: int):
+    """A partnership: its focus, both decisions, milestones and the impact review."""
+    return _partnership_page(service.get(current_user, partnership_id))
+
+
+@bp.post("/partnerships/<int:partnership_id>/decision")
+def decide(partnership_id: int):
+    """A headteacher accepts or declines for their school."""
+    found = service.get(current_user, partnership_id)
+    require(current_user, "decide", found)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            service.decide(current_user, found.id, form.decision.data == "accept",
+                           form.reason.data or "")
+        except Invalid as error:
+            attach_error(form, error)
+        else:
+            flash("Your decision has been sent.", "success")
+            return redirect(url_for("brokering.partnership", partnership_id=found.id))
+    return _partnership_page(found, decision=form)
+
+
+@bp.post("/partnerships/<int:partnership_id>/milestones")
+def add_milestone(partnership_id: int):
+    """Add a termly milestone."""
+    found = service.get(current_user, partnership_id)
+    require(current_user, "track", found)
+    form = MilestoneForm()
+    form.term.choices = term_choices()
+    if form.validate_on_submit():
+        year, term = form.term.data.split("-")
+        service.add_milestone(current_user, found.id, form.title.data,
+                              term_end(int(year), term))
+        flash("Milestone added.", "success")
+        return redirect(url_for("brokering.partnership", partnership_id=found.id))
+    return _partnership_page(found, milestone=form)
+
+
+@bp.post("/milestones/<int:milestone_id>")
+def progress(milestone_id: int):
+    """Record a milestone's status with a note from the person's school."""
+    found, partnership = service.milestone(current_user, milestone_id)
+    require(current_user, "track", partnership)
+    form = ProgressForm(prefix=f"m{found.id}")
+    if form.validate_on_submit():
+        service.record_progress(current_user, found.id, form.status.data, form.note.data)
+        flash("Progress recorded.", "success")
+        return redirect(url_for("brokering.partnership", partnership_id=partnership.id))
+    return _partnership_page(partnership, progress=(found.id, form))
+
+
+@bp.route("/partnerships/<int:partnership_id>/review", methods=["GET", "POST"])
+def review(partnership_id: int):
+    """The impact review: focus ratings before and after, a summary, and closing."""
+    found = service.get(current_user, partnership_id)
+    require(current_user, "review", found)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            service.close(current_user, found.id, form.summary.data)
+        except Invalid as error:
+            attach_error(form, error)
+        else:
+            flash("The partnership is closed with its impact review.", "success")
+            return redirect(url_for("brokering.partnership", partnership_id=found.id))
+    return render_template("brokering/review.html", p=found, form=form,
+                           impact=service.impact(found))
+
+
+@bp.post("/partnerships/<int:partnership_id>/case-study")
+def case_study(partnership_id: int):
+    """Start a draft case study filled in from the closed partnership."""
+    record = service.start_case_study(current_user, partnership_id)
+    flash("A draft case study has been started from the partnership. Check every section "
+          "before you submit it.", "success")
+    return redirect(url_for("case_studies.edit", record_id=record.id))

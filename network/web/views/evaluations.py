@@ -1,0 +1,126 @@
+"""Termly self-evaluations: start, rate each core element, finalise, look back."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from network.access import can, require
+from network.domain import heatmap
+from network.services import evaluations, profiles
+from network.services.errors import Conflict, Invalid
+from network.web import form_recovery
+from network.web.forms.evaluations import (
+    FinaliseForm,
+    StartForm,
+    element_data,
+    element_form_class,
+    entries_from,
+    field_name,
+)
+from network.web.views import attach_error
+
+bp = Blueprint("evaluations", __name__)
+
+
+@bp.route("/schools/<int:school_id>/evaluations", methods=["GET", "POST"])
+def index(school_id: int):
+    """The school's terms, a heat map across them, and (for leaders) starting a new term."""
+    school, rows = evaluations.for_school(current_user, school_id)
+    form = StartForm(taken=[(e.year, e.term) for e in rows])
+    if form.validate_on_submit():
+        try:
+            year, term = form.parsed()
+            evaluation = evaluations.start(current_user, school.id, year, term)
+        except ValueError as error:
+            attach_error(form, error if isinstance(error, Invalid)
+                         else Invalid("Choose a term from the list", "term"))
+        else:
+            flash(f"{evaluation.label} started from your last evaluation.", "success")
+            return redirect(url_for("evaluations.show", evaluation_id=evaluation.id))
+    offers, needs, final = evaluations.offers_and_needs(school.id)
+    return render_template("evaluations/index.html", school=school, evaluations=rows, form=form,
+                           start=can(current_user, "evaluate", school),
+                           heat=_heat_map(school, list(reversed(rows))),
+                           offers=offers, needs=needs, final=final)
+
+
+def _heat_map(school, history) -> dict:
+    """Standards down the side, terms across: the arguments of the heat-map macro."""
+    standards = [s for e in evaluations.elements() for s in e.standards]
+    rows, labels = [s.id for s in standards], [f"{s.id} {s.title}" for s in standards]
+    columns, headings = [e.id for e in history], [e.label for e in history]
+    values = {(sid, e.id): e.ratings[sid].rating for e in history for sid in rows
+              if sid in e.ratings}
+    caption = f"Ratings of {school.name} across terms"
+    return {"svg_markup": heatmap.svg(rows, labels, columns, headings, values, caption,
+                                      "Each row is a standard and each column a term; "
+                                      "1 is strongest, 4 needs most development.",
+                                      id_prefix=f"school-{school.id}"),
+            "caption": caption, "row_ids": rows, "row_labels": labels, "column_ids": columns,
+            "column_labels": headings, "values": values}
+
+
+@bp.get("/evaluations/<int:evaluation_id>")
+def show(evaluation_id: int):
+    """One term's evaluation, grouped by core element, with what changed since last term."""
+    evaluation = evaluations.get(current_user, evaluation_id)
+    return render_template("evaluations/show.html", evaluation=evaluation,
+                           school=profiles.load(current_user, evaluation.school_id)[0],
+                           elements=evaluations.elements(),
+                           changes=evaluations.changes(evaluation),
+                           edit=can(current_user, "edit", evaluation),
+                           finalise=can(current_user, "finalise", evaluation),
+                           finalise_form=FinaliseForm(data={"version": evaluation.version}))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/elements/<code>", methods=["GET", "POST"])
+def edit_element(evaluation_id: int, code: str):
+    """Rate one core element's standards; a stale save shows both versions (409)."""
+    evaluation = evaluations.get(current_user, evaluation_id)
+    require(current_user, "edit", evaluation)
+    element = evaluations.element(code)
+    ids = [s.id for s in element.standards]
+    form_class = element_form_class(ids)
+    restored = form_recovery.take() if request.method == "GET" else None
+    form = form_class(formdata=restored, data=element_data(evaluation, ids)) \
+        if restored is not None else form_class(data=element_data(evaluation, ids))
+    if form.validate_on_submit():
+        try:
+            evaluations.save_element(current_user, evaluation.id, code, int(form.version.data),
+                                     entries_from(form, ids))
+        except Conflict as conflict:
+            form.version.data = conflict.version
+            return render_template("evaluations/element.html", evaluation=evaluation,
+                                   element=element, form=form, field_name=field_name,
+                                   theirs=conflict.theirs, next_code=None), 409
+        flash(f"{element.code} {element.title} saved.", "success")
+        return redirect(_next_page(evaluation, code))
+    return render_template("evaluations/element.html", evaluation=evaluation, element=element,
+                           form=form, field_name=field_name, theirs=None,
+                           restored=restored is not None)
+
+
+def _next_page(evaluation, code: str) -> str:
+    codes = [e.code for e in evaluations.elements()]
+    position = codes.index(code)
+    if position + 1 < len(codes):
+        return url_for("evaluations.edit_element", evaluation_id=evaluation.id,
+                       code=codes[position + 1])
+    return url_for("evaluations.show", evaluation_id=evaluation.id)
+
+
+@bp.post("/evaluations/<int:evaluation_id>/finalise")
+def finalise(evaluation_id: int):
+    """Make the term final; afterwards it is read-only and feeds offers and needs."""
+    evaluation = evaluations.get(current_user, evaluation_id)
+    form = FinaliseForm()
+    if form.validate_on_submit():
+        try:
+            evaluations.finalise(current_user, evaluation.id, int(form.version.data))
+        except Conflict:
+            flash("Someone saved this evaluation after you opened it. Check it, then finalise.",
+                  "error")
+        except Invalid as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{evaluation.label} is final.", "success")
+    return redirect(url_for("evaluations.show", evaluation_id=evaluation.id))

@@ -1,0 +1,63 @@
+"""The search page and saved searches."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from network.services import search
+from network.web.forms.records import ActionForm
+from network.web.views import attach_error
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+FACET_LABELS = [("kind", "Type"), ("group", "Priority group"), ("barrier", "Barrier"),
+                ("element", "Core element"), ("phase", "Phase"), ("region", "Region")]
+
+
+def _checkboxes(values: dict, results, args) -> list[tuple[str, str, list[tuple]]]:
+    """Per facet: its name, its legend and its boxes as (value, text, count, ticked): after a
+    search, only the values with results or ticked; before one, every value."""
+    boxes = []
+    for name, label in FACET_LABELS:
+        counts = results.facets.get(name, {}) if results else {}
+        ticked = set(args.getlist(name))
+        boxes.append((name, label, [
+            (value, text, counts.get(value, 0), value in ticked)
+            for value, text in values[name].items()
+            if counts.get(value) or value in ticked or not results]))
+    return boxes
+
+
+@bp.get("")
+def index():
+    """Search published work and school profiles; narrow with facets."""
+    values = search.facet_values()
+    error, results, query = None, None, None
+    if request.args:
+        try:
+            query = search.parse(request.args, values)
+            results = search.run(current_user, query) if query.text.strip() or any(
+                request.args.getlist(f) for f in search.FACETS) else None
+        except search.SearchError as problem:
+            error = str(problem)
+    form = ActionForm()
+    if error:
+        attach_error(form, search.SearchError(error))
+    pages = 0 if results is None else max(1, -(-results.total // 10))
+    return render_template("search/index.html", values=values, results=results, query=query,
+                           facets=_checkboxes(values, results, request.args),
+                           args=request.args, error=error, save_form=form, pages=pages,
+                           saved=search.saved_for(current_user)), 400 if error else 200
+
+
+@bp.post("/saved")
+def save():
+    """Save the current search; matching new publications will reach the inbox."""
+    if ActionForm().validate_on_submit():
+        try:
+            search.save(current_user, request.form.get("name", ""),
+                        {k: v for k, v in request.form.lists() if k in ("q", "sort",
+                                                                        *search.FACETS)})
+        except search.SearchError as error:
+            abort(400, description=str(error))
+        flash("Search saved. New matching work will appear in your inbox.", "success")
+    return redirect(url_for("search.index", **{k: request.form.getlist(k)
+                                               for k in ("q", "sort", *search.FACETS)}))
