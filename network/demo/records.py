@@ -17,7 +17,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import (
     Cluster,
@@ -28,11 +28,13 @@ from models import (
     RecordStandard,
     RecordVersion,
     School,
+    SchoolProfile,
     User,
 )
 from models.toolkit_data import PRIORITY_GROUPS
 from network.extensions import db
 from network.services import contexts, gate
+from network.services.crowd import Crowds
 
 GROUP_NAMES = {number: name for number, _, name, _ in PRIORITY_GROUPS}
 
@@ -73,6 +75,24 @@ def add_cluster_records(cluster: Cluster, schools: list[School], users: list[Use
                         used, local)
         entries.append({"kind": record.kind, "id": record.id, "status": record.status,
                         "visibility": record.published_visibility or record.audience})
+
+
+_KEPT: dict[tuple, Crowds] = {}
+
+
+def _crowds() -> Crowds:
+    """The platform's crowds, read once while records are written (writing records changes
+    no crowd); read again when the schools, profiles or group histories differ."""
+    schools = tuple(db.session.execute(select(School.id, School.urn, School.cluster_id)
+                                       .order_by(School.id)))
+    counts = db.session.execute(select(
+        select(func.count(SchoolProfile.school_id)).scalar_subquery(),
+        select(func.count(GroupMembership.id)).scalar_subquery())).one()
+    key = (str(db.engine.url), hash(schools), *counts)
+    if key not in _KEPT:
+        _KEPT.clear()
+        _KEPT[key] = Crowds()
+    return _KEPT[key]
 
 
 def _groups_of(schools: list[School]) -> dict[int, set[int]]:
@@ -120,7 +140,8 @@ def _write(kind: str, status: str, audience: str, school: School, people: dict,
     for template in _candidates(kind, school, groups, used, rng):
         shown = {"group_id": template["group"]} if kind == "case_study" else {}
         try:
-            context = contexts.for_publication(record, audience, record.attributed, body=shown)
+            context = contexts.for_publication(record, audience, record.attributed,
+                                               crowds=_crowds(), body=shown)
         except contexts.TooFewSchools:  # too few schools like it on the platform
             context = dict(contexts.WIDEST)
             if going_out:

@@ -12,7 +12,7 @@ from network import audit
 from network.domain import anonymity
 from network.extensions import db
 from network.services import inbox
-from network.services.crowd import WIDEST, Crowds, Placement, record_group
+from network.services.crowd import WIDEST, Crowds, record_group
 
 
 class TooFewSchools(ValueError):
@@ -25,19 +25,12 @@ def exact(school: School) -> dict:
     return {**bands, "widened": []}
 
 
-def preview(record: Record, crowds: Crowds | None = None) -> Placement | None:
-    """How the record's context would read if published anonymously to the network now (its
-    working copy's group), or None when too few schools on the platform would share it."""
-    crowds = crowds or Crowds()
-    return crowds.placement(record.school_id, record_group(record.body))
-
-
 def preview_of(record: Record) -> dict | None:
     """What the authors and their headteacher are told about the context before publishing:
     how it will read to the network and how many schools share it (None: too few do)."""
     if record.attributed:
         return {**exact(db.session.get(School, record.school_id)), "sharing": None}
-    found = preview(record)
+    found = Crowds().placement(record.school_id, record_group(record.body))
     return None if found is None else {**found.context(), "sharing": found.sharing}
 
 

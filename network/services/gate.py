@@ -93,11 +93,12 @@ def own_identifiers(school: School) -> list[str]:
     return sorted(n for n in found if len(n) >= 3)
 
 
-def names_school(school: School, text: str) -> bool:
+def names_school(school: School, text: str, known: list[str] | None = None) -> bool:
     """Whether a passage names the school itself (in any case, possessive, punctuation or
-    spacing), so that no one may mark it as not identifying on an anonymous record."""
+    spacing), so that no one may mark it as not identifying on an anonymous record. `known`
+    is `own_identifiers(school)` when the caller already has it."""
     plain = f" {_plain(text)} "
-    if any(f" {name} " in plain for name in own_identifiers(school)):
+    if any(f" {name} " in plain for name in known or own_identifiers(school)):
         return True
     postcode = re.sub(r"\W", "", (school.register_entry.postcode or "")).casefold()
     return len(postcode) >= 5 and postcode in re.sub(r"\W", "", plain)
@@ -131,12 +132,12 @@ def flags(record: Record, title: str | None = None, body: dict | None = None) ->
     school = db.session.get(School, record.school_id)
     pairs = [("title", title if title is not None else record.title),
              *strings_of(body if body is not None else record.body)]
-    found = []
+    found, own = [], own_identifiers(school) if allowed and not record.attributed else []
     scan = _scanner(record.kind == "lesson_study", public_bodies.current())
     for field, text in pairs:
         for finding in readable.scan_as_read(text, known, scan=scan):
             if (finding.kind, finding.text.lower()) in allowed and (
-                    record.attributed or not names_school(school, finding.text)):
+                    record.attributed or not names_school(school, finding.text, own)):
                 continue
             found.append(Flag(field, finding.kind, finding.text, finding.start, finding.end,
                               text[max(0, finding.start - 40):finding.end + 40]))
