@@ -15,6 +15,7 @@ from models.form_submissions import FormSubmission
 from models.messages import InboxMessage, OutboxMail
 from models.profiles import GroupMembership, OfferOptIn, SchoolBarrier, SchoolProfile
 from models.public_bodies import PUBLIC_BODY_KINDS, PublicBodyEntry
+from models.record_bodies import BODIES, BodyError, CaseStudyBody, LessonStudyBody
 from models.records import (
     KINDS,
     STATUSES,
@@ -47,6 +48,10 @@ __all__ = [
     "RecordCoauthor",
     "RecordStandard",
     "RecordVersion",
+    "BODIES",
+    "BodyError",
+    "CaseStudyBody",
+    "LessonStudyBody",
     "SCHOOL_ROLES",
     "TERMS",
     "Barrier",

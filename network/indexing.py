@@ -28,6 +28,7 @@ from models import (
     SelfEvaluation,
     Standard,
     User,
+    record_bodies,
 )
 from network.extensions import db
 
@@ -101,16 +102,6 @@ def _text(*parts) -> str:
     return "\n".join(str(p) for p in parts if p)
 
 
-def _strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
-
-
 _TITLES: dict[type, dict[str, str]] = {}
 
 
@@ -124,20 +115,16 @@ def _titles(model, ids) -> list[str]:
     return [_TITLES[model][key] for key in sorted(set(ids)) if key in _TITLES[model]]
 
 
-def _record_document(record: Record, body: dict, title: str, labels: list[str], doc_id: str,
-                     published: datetime | None, context: dict) -> search.Document:
-    barriers, standards = body.get("barriers") or [], body.get("standards") or []
-    actions = [a.get("text", "") for a in body.get("actions") or []] if record.kind == \
-        "case_study" else [body.get("technique", ""), body.get("practice_changes", "")]
-    impact = _strings(body.get("impact")) if record.kind == "case_study" else \
-        [body.get("outcomes", "")]
+def _record_document(record: Record, stored: dict | None, title: str, labels: list[str],
+                     doc_id: str, published: datetime | None, context: dict) -> search.Document:
+    body = record_bodies.read(record.kind, stored)
     return search.Document(
         id=doc_id, kind=record.kind, record_id=record.id, title=title, labels=labels,
-        barriers_text=_text(*_titles(Barrier, barriers), body.get("barrier_narrative")),
-        actions_text=_text(*actions, *_titles(Standard, standards)),
-        impact_text=_text(*impact), context_text=_text(*(context or {}).values()),
-        body_text=_text(*_strings(body)), group=str(body.get("group_id") or ""),
-        barriers=list(barriers), elements=sorted({s.split(".")[0] for s in standards}),
+        barriers_text=_text(*_titles(Barrier, body.barriers), *body.barrier_texts()),
+        actions_text=_text(*body.action_texts(), *_titles(Standard, body.standards)),
+        impact_text=_text(*body.impact_texts()), context_text=_text(*(context or {}).values()),
+        body_text=_text(*(text for _, text in body.texts())), group=body.group_id,
+        barriers=list(body.barriers), elements=sorted({s.split(".")[0] for s in body.standards}),
         phase=(context or {}).get("phase", ""), region=(context or {}).get("region", ""),
         published=published)
 

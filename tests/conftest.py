@@ -12,14 +12,15 @@ from types import SimpleNamespace
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy import SQLAlchemy
 from jinja2 import BytecodeCache
 from sqlalchemy import select, text
+from werkzeug.routing import Rule
 
 from models import (
     Base,
     Cluster,
     InboxMessage,
-    Invitation,
     JoinRequest,
     RegisterSchool,
     School,
@@ -29,11 +30,53 @@ from network import create_app
 from network.extensions import db
 from network.ops import register_import
 from network.services import accounts, clusters
+from tests.factories import (
+    PASSWORD,
+    build_world,
+    csrf_token,
+    plant_network,
+    planted_school,
+    register_entries,
+)
+from tests.snapshots import Snapshots
 
-PASSWORD = "correct horse battery"
-ROLES = ("headteacher", "senior_leader", "leading_teacher", "member", "coordinator", "lle",
-         "site_admin")
 KEEP = {"register_schools", "alembic_version"}
+
+
+# --- One engine per database, URL rules compiled once: each test still builds its own app ---
+
+_ENGINES: dict[str, object] = {}
+_make_engine = SQLAlchemy._make_engine
+
+
+def _shared_engine(self, bind_key, options, app):
+    """The run's one engine for these options: its pool and its cache of compiled SQL outlive
+    each test's app, which otherwise compiled every statement afresh and, on SQLite, closed
+    (and checkpointed) its connection at every teardown."""
+    key = repr(sorted(options.items(), key=repr))
+    if key not in _ENGINES:
+        _ENGINES[key] = _make_engine(self, bind_key, options, app)
+    return _ENGINES[key]
+
+
+SQLAlchemy._make_engine = _shared_engine
+
+_BUILDERS: dict[tuple, object] = {}
+_compile_builder = Rule._compile_builder
+
+
+def _known_builder(self, append_unknown=True):
+    """A URL rule's builder, generated once per run: werkzeug writes and compiles Python for
+    every rule of every new app (a quarter of a short test's set-up), and the code depends only
+    on the rule's parts, defaults and converters, which it reads from the rule when called."""
+    key = (self.rule, repr(self.defaults), tuple(self._trace), append_unknown,
+           tuple(sorted((name, type(c)) for name, c in self._converters.items())))
+    if key not in _BUILDERS:
+        _BUILDERS[key] = _compile_builder(self, append_unknown)
+    return _BUILDERS[key]
+
+
+Rule._compile_builder = _known_builder
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -67,6 +110,7 @@ def _config(url: str, instance) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "LOGIN_LIMIT": "1000 per minute",
         "SERVER_NAME": "localhost",
+        "PUBLIC_URL": "http://localhost",
         "MAIL_BACKEND": "outbox",
         # The test's own session stays open beside the requests it makes; it must not hold
         # SQLite's write lock while it merely reads.
@@ -119,7 +163,6 @@ def app(config):
         yield app
         db.session.remove()
         empty_tables()
-        db.engine.dispose()
 
 
 def empty_tables() -> None:
@@ -149,28 +192,34 @@ def runner(app):
     return app.test_cli_runner()
 
 
-_urns = itertools.count()
+_people_made = itertools.count(1)  # e-mail addresses stay unique across copied-back worlds
+SNAPSHOTS = Snapshots(KEEP)
+
+
+def _unclaimed_urns():
+    """Open register schools that no cluster has claimed or been asked to take, read when first
+    needed."""
+    claimed = select(School.urn).union(select(JoinRequest.urn))
+    query = (select(RegisterSchool.urn).where(RegisterSchool.status.like("Open%"),
+                                              RegisterSchool.urn.not_in(claimed))
+             .order_by(RegisterSchool.urn))
+    yield from db.session.scalars(query.limit(400)).all()
 
 
 @pytest.fixture
 def free_urns(app):
     """An iterator over open register schools that no cluster has claimed yet."""
-    claimed = select(School.urn)
-    query = (select(RegisterSchool.urn).where(RegisterSchool.status.like("Open%"),
-                                              RegisterSchool.urn.not_in(claimed))
-             .order_by(RegisterSchool.urn))
-    return iter(list(db.session.scalars(query.limit(400))))
+    return _unclaimed_urns()
 
 
 @pytest.fixture
 def make_user(app):
     """make_user(school=None, role="member", coordinator=False, lle=False, site_admin=False)."""
-    counter = itertools.count(1)
 
     def make(school=None, role="member", coordinator=False, lle=False, site_admin=False,
              name=None, email=None, password=PASSWORD):
-        n = next(counter)
-        email = email or f"person{n}.{id(counter)}@example.org"
+        n = next(_people_made)
+        email = email or f"person{n}@example.org"
         user = User(name=name or f"Person {n}", email=email,
                     password_hash=accounts.hash_password(password),
                     school_id=school.id if school else None,
@@ -204,6 +253,20 @@ def crowd(app):
     """Three more clusters of six schools each (the register's first unclaimed open ones), so
     that an anonymous record can hide among at least 10 schools on the platform outside any
     one cluster. Returns the clusters."""
+    return SNAPSHOTS.world("crowd", _crowd)
+
+
+@pytest.fixture
+def records_world(app, request):
+    """The people of tests.factories.build_world on a platform with a crowd (built once)."""
+    def build():
+        request.getfixturevalue("crowd")
+        return build_world(request.getfixturevalue("make_user"))
+
+    return SNAPSHOTS.world("records_world", build)
+
+
+def _crowd():
     claimed = select(School.urn)
     urns = list(db.session.scalars(select(RegisterSchool.urn).where(
         RegisterSchool.status.like("Open%"), RegisterSchool.urn.not_in(claimed))
@@ -235,13 +298,6 @@ def login(client):
     return sign_in
 
 
-def csrf_token(browser, path: str) -> str:
-    """The CSRF token the form at `path` carries."""
-    import re
-
-    page = browser.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
-    return match.group(1) if match else ""
 
 
 def _people(cluster: Cluster, make_user, label: str) -> dict:
@@ -327,9 +383,16 @@ def _brokering(cluster, people):
 
 
 @pytest.fixture
-def two_clusters(app, make_cluster, make_user, free_urns, make_evaluation):
+def two_clusters(app, request):
     """Clusters A and B, each with two schools, a person in every role, an invitation,
-    a pending join request and an inbox message: the world the tenancy tests walk."""
+    a pending join request and an inbox message: the world the tenancy tests walk (built once
+    per run, copied back for each test)."""
+    return SNAPSHOTS.world("two_clusters", lambda: _two_clusters(
+        app, *map(request.getfixturevalue,
+                  ("make_cluster", "make_user", "free_urns", "make_evaluation"))))
+
+
+def _two_clusters(app, make_cluster, make_user, free_urns, make_evaluation):
     world = {}
     for label in ("A", "B"):
         cluster = make_cluster(name=f"Cluster {label} Partnership", schools=2)
@@ -356,16 +419,27 @@ def two_clusters(app, make_cluster, make_user, free_urns, make_evaluation):
     return SimpleNamespace(**world)
 
 
-__all__ = ["PASSWORD", "ROLES", "Invitation", "csrf_token"]
+@pytest.fixture
+def network(app, request):
+    """The planted matching network (tests.factories.plant_network), built once per run."""
+    return SNAPSHOTS.world("network", lambda: plant_network(
+        request.getfixturevalue("make_user"), request.getfixturevalue("make_evaluation")))
 
 
-def without_ids(summary: dict) -> dict:
-    """A seed-demo summary without database ids, which differ between runs on PostgreSQL
-    (sequences do not restart when rows are deleted)."""
-    import copy
+@pytest.fixture
+def planted(network):
+    """The planted matching network, under the name the cache tests use."""
+    return network
 
-    plain = copy.deepcopy(summary)
-    for cluster in plain.get("clusters", []):
-        for record in cluster.get("records", []):
-            record.pop("id", None)
-    return plain
+
+@pytest.fixture
+def brokers(request, make_user):
+    """The planted network, with an LLE in a third cluster and one who was not asked."""
+    net = request.getfixturevalue("network")
+    elsewhere = Cluster(name="Hillside Trust", region="North West", description="x")
+    db.session.add(elsewhere)
+    school = planted_school(elsewhere, register_entries("Primary", 1)[0], visibility="cluster")
+    db.session.commit()
+    net.lle = make_user(school, "senior_leader", lle=True, name="Lee Broker")
+    net.other_lle = make_user(school, "member", lle=True, name="Olu Other")
+    return net

@@ -14,6 +14,7 @@ other demo choice as it was.
 import copy
 import json
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +31,20 @@ from models import (
     School,
     SchoolProfile,
     User,
+)
+from models.record_bodies import (
+    Action,
+    Body,
+    CaseStudyBody,
+    Discussion,
+    Impact,
+    Lesson,
+    LessonStudyBody,
+    Measure,
+    Pupil,
+    Response,
+    Stage,
+    Team,
 )
 from models.toolkit_data import PRIORITY_GROUPS
 from network.extensions import db
@@ -147,7 +162,7 @@ def _write(kind: str, status: str, audience: str, school: School, people: dict,
             if going_out:
                 continue
         title, body = _compose(kind, template, school, context, [author, coauthor], rng)
-        if not going_out or not gate.flags(record, title, body):
+        if not going_out or not gate.flags(record, title, body.to_json()):
             break
     else:  # nothing passes the gate or the crowd here: keep it back
         status = "submitted"
@@ -155,14 +170,14 @@ def _write(kind: str, status: str, audience: str, school: School, people: dict,
     used.add(template["title"])
     record.title = title
     record.coauthors = [RecordCoauthor(user_id=coauthor.id)] if coauthor else []
-    record.barriers = [RecordBarrier(barrier_slug=s) for s in body["barriers"]]
-    record.standards = [RecordStandard(standard_id=s) for s in body["standards"]]
+    record.barriers = [RecordBarrier(barrier_slug=s) for s in body.barriers]
+    record.standards = [RecordStandard(standard_id=s) for s in body.standards]
     # The first saved version: the sections written first, the rest still blank.
-    record.body = _early(kind, body)
+    record.body = _early(body).to_json()
     db.session.flush()
     _version(record, 1, author, "Created", started)
     edited = started + timedelta(days=rng.randint(5, 20))
-    record.body, record.updated_at = body, edited
+    record.body, record.updated_at = body.to_json(), edited
     db.session.flush()
     _version(record, 2, coauthor or author, "Edited", edited)
     if status == "draft":
@@ -216,58 +231,53 @@ def _context_text(school: School, context: dict) -> str:
 
 
 def _compose(kind: str, template: dict, school: School, context: dict, team: list,
-             rng: random.Random) -> tuple[str, dict]:
+             rng: random.Random) -> tuple[str, Body]:
     if kind == "case_study":
-        return template["title"], _case_study(template, school, context)
-    return template["title"], _lesson_study(template, team, rng)
+        return template["title"], case_study_body(template, _context_text(school, context))
+    first = _term_day(rng)
+    return template["title"], lesson_study_body(template, [u.id for u in team if u is not None],
+                                                rng.choice(PARTNERS), first)
 
 
-def _case_study(t: dict, school: School, context: dict) -> dict:
-    actions = [{"text": text, "standards": list(stds)} for text, stds in t["actions"]]
+def case_study_body(t: dict, context: str) -> CaseStudyBody:
+    """A case study told from one of the stories, with the school's context in words."""
     standards = sorted({s for _, stds in t["actions"] for s in stds} | set(t["offer_standards"]))
-    return {
-        "context": _context_text(school, context),
-        "group_id": str(t["group"]), "group_name": GROUP_NAMES[t["group"]],
-        "barriers": list(t["barriers"]), "barrier_narrative": t["barrier_narrative"],
-        "what_needed_to_change": t["what_needed_to_change"],
-        "actions": actions,
-        "impact": {"measures": [{"measure": m, "before": b, "after": a}
-                                for m, b, a in t["measures"]],
-                   "narrative": t["impact"]},
-        "offer": t["offer"], "offer_standards": list(t["offer_standards"]),
-        "standards": standards,
-    }
+    return CaseStudyBody(
+        context=context, group_id=str(t["group"]), group_name=GROUP_NAMES[t["group"]],
+        barriers=tuple(t["barriers"]), barrier_narrative=t["barrier_narrative"],
+        what_needed_to_change=t["what_needed_to_change"],
+        actions=tuple(Action(text=text, standards=tuple(stds)) for text, stds in t["actions"]),
+        impact=Impact(measures=tuple(Measure(measure=m, before=b, after=a)
+                                     for m, b, a in t["measures"]), narrative=t["impact"]),
+        offer=t["offer"], offer_standards=tuple(t["offer_standards"]),
+        standards=tuple(standards))
 
 
-def _lesson_study(t: dict, team: list, rng: random.Random) -> dict:
+def lesson_study_body(t: dict, member_ids: list[int], partners: str,
+                      first: date) -> LessonStudyBody:
+    """A lesson study told from one of the stories, by the team `member_ids`, its first
+    research lesson on `first` and the next ones a fortnight apart."""
     count = t["pupils"]
     stands_for = STANDS_FOR if count == 3 else [STANDS_FOR[0], STANDS_FOR[2]]
-    first = _term_day(rng)
-    lessons = []
-    for n, lesson in enumerate(t["lessons"]):
-        lessons.append({
-            "date": (first + timedelta(days=14 * n)).isoformat(),
-            "objective": lesson["objective"],
-            "criteria": list(lesson["criteria"]),
-            "stages": [{"name": name, "responses": [{"predicted": p, "observed": o}
-                                                    for p, o in responses]}
-                       for name, responses in lesson["stages"]],
-        })
-    return {
-        "team": {"member_ids": [u.id for u in team if u is not None],
-                 "partners": rng.choice(PARTNERS)},
-        "subject": t["subject"], "year_group": t["year_group"],
-        "class_size_band": t["class_size_band"], "focus": t["focus"],
-        "question": t["question"], "technique": t["technique"],
-        "pupils": [{"label": f"Pupil {chr(65 + i)}", "stands_for": stands_for[i]}
-                   for i in range(count)],
-        "lessons": lessons,
-        "interviews": list(t["interviews"]),
-        "discussion": {"progress": list(t["progress"]), "changes": t["changes"]},
-        "outcomes": t["outcomes"], "practice_changes": t["practice_changes"],
-        "sharing": t["sharing"], "related_case_studies": [],
-        "barriers": list(t["barriers"]), "standards": list(t["standards"]),
-    }
+    lessons = tuple(Lesson(
+        date=(first + timedelta(days=14 * n)).isoformat(), objective=lesson["objective"],
+        criteria=tuple(lesson["criteria"]),
+        stages=tuple(Stage(name=name, responses=tuple(Response(predicted=p, observed=o)
+                                                      for p, o in responses))
+                     for name, responses in lesson["stages"]))
+        for n, lesson in enumerate(t["lessons"]))
+    return LessonStudyBody(
+        team=Team(member_ids=tuple(member_ids), partners=partners),
+        subject=t["subject"], year_group=t["year_group"],
+        class_size_band=t["class_size_band"], focus=t["focus"],
+        question=t["question"], technique=t["technique"],
+        pupils=tuple(Pupil(label=f"Pupil {chr(65 + i)}", stands_for=stands_for[i])
+                     for i in range(count)),
+        lessons=lessons, interviews=tuple(t["interviews"]),
+        discussion=Discussion(progress=tuple(t["progress"]), changes=t["changes"]),
+        outcomes=t["outcomes"], practice_changes=t["practice_changes"],
+        sharing=t["sharing"], related_case_studies=(),
+        barriers=tuple(t["barriers"]), standards=tuple(t["standards"]))
 
 
 def _term_day(rng: random.Random) -> date:
@@ -278,19 +288,12 @@ def _term_day(rng: random.Random) -> date:
     return day
 
 
-def _early(kind: str, body: dict) -> dict:
+def _early(body: Body) -> Body:
     """The same body as first saved: the opening sections, later ones not yet written."""
-    early = copy.deepcopy(body)
-    if kind == "case_study":
-        early["impact"] = {"measures": [], "narrative": ""}
-        early["offer"], early["offer_standards"] = "", []
-        early["actions"] = early["actions"][:2]
-        early["standards"] = sorted({s for a in early["actions"] for s in a["standards"]})
-    else:
-        early["lessons"] = early["lessons"][:1]
-        early["interviews"] = ["" for _ in early["interviews"]]
-        early["discussion"] = {"progress": ["" for _ in early["discussion"]["progress"]],
-                               "changes": ""}
-        early["outcomes"] = early["practice_changes"] = early["sharing"] = ""
-    return early
-
+    if isinstance(body, CaseStudyBody):
+        actions = body.actions[:2]
+        return replace(body, impact=Impact(), offer="", offer_standards=(), actions=actions,
+                       standards=tuple(sorted({s for a in actions for s in a.standards})))
+    return replace(body, lessons=body.lessons[:1], interviews=tuple("" for _ in body.interviews),
+                   discussion=Discussion(progress=tuple("" for _ in body.discussion.progress)),
+                   outcomes="", practice_changes="", sharing="")

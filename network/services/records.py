@@ -1,5 +1,6 @@
 """Case studies and lesson studies: write, submit, review through the gate, publish."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from models import (
     RecordVersion,
     School,
     User,
+    record_bodies,
 )
 from network import audit
 from network.access import can, can_read_live, get_visible_or_404, require
@@ -51,10 +53,23 @@ def _headteachers(school_id: int) -> list[User]:
                                                       User.school_role == "headteacher")))
 
 
-def _apply(record: Record, actor: User, data: dict, note: str) -> None:
-    """Copy validated form data onto the working copy and keep it as a new version."""
+def checked_body(kind: str, body) -> dict:
+    """The body as it will be stored; Invalid (naming the field) when it is not in the shape
+    of a `kind` record: a wrong type, or a key the shape does not know."""
+    if kind not in record_bodies.BODIES:
+        raise Invalid("Choose a case study or a lesson study.", "kind")
+    try:
+        return record_bodies.body_for(kind, body).to_json()
+    except record_bodies.BodyError as error:
+        field = f"body.{error.field}" if error.field else "body"
+        raise Invalid(f"The {NOUN[kind]} cannot be saved: {error}.", field) from None
+
+
+def _apply(record: Record, actor: User, data: dict, body: dict, note: str) -> None:
+    """Copy validated form data and the checked body onto the working copy and keep it as a
+    new version."""
     record.title = data["title"].strip()
-    record.body = data["body"]
+    record.body = body
     record.audience = data.get("audience") or record.audience or "cluster"
     record.attributed = bool(data.get("attributed"))
     record.barriers = [RecordBarrier(barrier_slug=s) for s in dict.fromkeys(data["barriers"])]
@@ -76,12 +91,13 @@ def create(actor: User, kind: str, data: dict) -> Record:
     """Start a draft written by the actor for their school."""
     if actor.school_id is None:
         raise NotFound
+    body = checked_body(kind, data.get("body"))
     school = db.session.get(School, actor.school_id)
     record = Record(kind=kind, school_id=school.id, cluster_id=school.cluster_id,
                     author_id=actor.id, status="draft", title="", body={})
     db.session.add(record)
     db.session.flush()
-    _apply(record, actor, data, "Created")
+    _apply(record, actor, data, body, "Created")
     db.session.commit()
     return record
 
@@ -96,9 +112,10 @@ def update(actor: User, record_id: int, version: int, data: dict) -> Record:
     require(actor, "edit", record)
     if version != record.version:
         raise Conflict(snapshot(record), record.version)
+    body = checked_body(record.kind, data.get("body"))
     try:
         record.status = "draft"
-        _apply(record, actor, data, "Edited")
+        _apply(record, actor, data, body, "Edited")
         db.session.commit()
     except StaleDataError:  # someone saved between our check and our write (PostgreSQL)
         db.session.rollback()
@@ -197,10 +214,12 @@ def _safe_links(record: Record, audience: str) -> dict:
     """The body to publish, keeping only related records that cannot reveal the school:
     live, at least as widely visible, and named or anonymous exactly as this record is (a
     link between the two would join an anonymous record to its school)."""
-    body = dict(record.body or {})
+    body = record_bodies.read(record.kind, record.body)
+    if not isinstance(body, record_bodies.LessonStudyBody):
+        return body.to_json()
     related = []
-    for other_id in body.get("related_case_studies") or []:
-        other = db.session.get(Record, int(other_id))
+    for other_id in body.related_case_studies:
+        other = db.session.get(Record, other_id)
         if other is None or not other.is_live or other.school_id != record.school_id:
             continue
         if audience == "network" and other.published_visibility != "network":
@@ -208,9 +227,7 @@ def _safe_links(record: Record, audience: str) -> dict:
         if other.published_attributed != record.attributed:
             continue
         related.append(other.id)
-    if "related_case_studies" in body:
-        body["related_case_studies"] = related
-    return body
+    return replace(body, related_case_studies=tuple(related)).to_json()
 
 
 def withdraw(actor: User, record_id: int) -> Record:
@@ -311,10 +328,10 @@ def related_for(actor: User, record: Record, published: bool) -> list[Record]:
     """The case studies a record links to that this reader may follow without the link
     revealing the school: on a published copy, only live ones the reader can open and that
     are named or anonymous exactly as this record is."""
-    body = (record.published_body if published else record.body) or {}
+    body = record_bodies.read(record.kind, record.published_body if published else record.body)
     kept = []
-    for value in body.get("related_case_studies") or []:
-        other = db.session.get(Record, int(value)) if str(value).isdigit() else None
+    for value in getattr(body, "related_case_studies", ()):
+        other = db.session.get(Record, value)
         if other is None or other.school_id != record.school_id:
             continue
         if not published:

@@ -28,6 +28,19 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+def playwright_or_skip():
+    """Playwright's sync API, or this module skipped when Playwright is not installed (under
+    CI, CI=true, a missing Playwright fails the run instead: CI must prove the journeys)."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Playwright is not installed; CI must run the browser tests",
+                        pytrace=False)
+        pytest.skip("Playwright is not installed", allow_module_level=True)
+    return sync_api
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark the tests in this folder (and only them) as browser tests."""
     for item in items:
@@ -52,7 +65,9 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = base  # links in mail and invitations lead to this server
+    yield base
     server.shutdown()
     thread.join(timeout=5)
     server.server_close()

@@ -13,22 +13,21 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
-from playwright.sync_api import expect
-
 from network.domain import terms
 from network.extensions import db
 from tests.browser.conftest import (
     click_to_page,
     fill_sign_in,
     key_to_page,
+    playwright_or_skip,
     press,
     released,
     tab_to,
     visit,
 )
-from tests.conftest import PASSWORD
-from tests.test_brokering import brokers  # noqa: F401  (the planted network and its LLE)
-from tests.test_matching import network  # noqa: F401
+from tests.factories import PASSWORD
+
+expect = playwright_or_skip().expect
 
 BARRIER = "Pupil progress not tracked, or tracked differently in each class"
 HOPES = "Consistent tracking of pupil progress in every class."

@@ -5,13 +5,12 @@ filters narrow the list. Every page must pass axe-core."""
 
 from datetime import UTC, datetime
 
-from playwright.sync_api import expect
-
 from models import Record, RecordBarrier, SchoolProfile
 from network.extensions import db
-from tests.browser.conftest import fill_sign_in, press, released, visit
-from tests.conftest import PASSWORD
-from tests.test_matching import network  # noqa: F401  (the planted network fixture)
+from tests.browser.conftest import fill_sign_in, playwright_or_skip, press, released, visit
+from tests.factories import PASSWORD
+
+expect = playwright_or_skip().expect
 
 TITLE = "Tracking every pupil, every half term"
 

@@ -15,15 +15,16 @@ import re
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from playwright.sync_api import expect
-
 from tests.browser.conftest import (
     click_to_page,
+    playwright_or_skip,
     press,
     released,
     visit,
 )
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
+
+expect = playwright_or_skip().expect
 
 TITLE = "Story maps and paragraph structure in Year 4"
 SHOTS = os.environ.get("SCREENSHOTS")  # a folder to save the review page in, 375 and 1280 px

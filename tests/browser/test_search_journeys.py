@@ -13,14 +13,21 @@ import re
 from types import SimpleNamespace
 
 from flask import current_app
-from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 
 from network.services import records
 from network.services import search as search_service
-from tests.browser.conftest import check_page, fill_sign_in, press, released, visit
-from tests.conftest import PASSWORD
-from tests.test_records_workflow import case_body, data
+from tests.browser.conftest import (
+    check_page,
+    fill_sign_in,
+    playwright_or_skip,
+    press,
+    released,
+    visit,
+)
+from tests.factories import PASSWORD, case_body, data
+
+expect = playwright_or_skip().expect
 
 TRACKING = "Tracking pupil progress every half-term"
 WRITING = "Writing in every subject"

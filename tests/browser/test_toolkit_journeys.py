@@ -7,11 +7,10 @@ so it never holds a lock the live server needs nor keeps reading an old snapshot
 """
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
-from playwright.sync_api import expect
-from sqlalchemy import delete, select
+from sqlalchemy import select, update
 
 from models import Rating, SelfEvaluation, UserSession
 from network.domain import terms
@@ -23,12 +22,15 @@ from tests.browser.conftest import (
     check_page,
     fill_sign_in,
     key_to_page,
+    playwright_or_skip,
     press,
     released,
     tab_to,
     visit,
 )
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
+
+expect = playwright_or_skip().expect
 
 NEXT_YEAR = date.today().year + 1
 
@@ -514,7 +516,8 @@ def test_expired_session_keeps_the_draft(page, make_cluster, make_user, make_eva
     evidence_field(page, "CE4.B").fill(typed)
     rating_radio(page, "CE4.B", 1).check()
 
-    db.session.execute(delete(UserSession).where(UserSession.user_id == world.head_id))
+    db.session.execute(update(UserSession).where(UserSession.user_id == world.head_id).values(
+        created_at=datetime.now(UTC) - timedelta(hours=13)))  # the session has just expired
     db.session.commit()
     press(page, "Save and continue")
     expect(page).to_have_url(re.compile(r"/login\?next=.*CE4$"))

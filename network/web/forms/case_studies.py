@@ -8,22 +8,8 @@ What the form produces (``CaseStudyForm.record_data()``) is what
             "coauthor_ids": [ids of people at the author's own school],
             "audience": "cluster" | "network", "attributed": bool}
 
-and the ``body`` of a case study, kept as JSON on the record::
-
-    {"context": str,                  # 1. the school in words; the phase, size, free-school-
-                                      #    meals and region bands are added at publication
-     "group_id": "1".."6",            # 2. the priority group the school started in
-     "group_name": str,               #    ... and its name, so no page needs to look it up
-     "barriers": [slugs],             # 3. tags from the barrier taxonomy
-     "barrier_narrative": str,        #    ... and the story behind them
-     "what_needed_to_change": str,    # 4. the school's own issues
-     "actions": [{"text": str, "standards": [standard ids]}],   # 5. at least one, at most 6
-     "impact": {"measures": [{"measure": str, "before": str, "after": str}],  # 6. at most 5
-                "narrative": str},
-     "offer": str,                    # 7. what the school can now offer others
-     "offer_standards": [standard ids],
-     "standards": [standard ids]}     # every action's standards and the offer's, in toolkit
-                                      # order
+and the ``body`` is a ``models.record_bodies.CaseStudyBody`` as JSON (its shape is documented
+there).
 
 Text is stored as typed (trimmed, with Windows line endings made plain); pages show it with
 the ``formatted`` filter, which allows light formatting only and drops raw HTML and
@@ -53,6 +39,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
+from models.record_bodies import Action, CaseStudyBody, Impact, Measure
 from network.web.forms import NoNulls
 
 ACTION_SLOTS = 6
@@ -218,30 +205,31 @@ class CaseStudyForm(FlaskForm):
 
     def record_data(self) -> dict:
         """The validated form as the records service takes it (see the module docstring)."""
-        actions = [{"text": e.form.text.data, "standards": self._in_order(e.form.standards.data)}
-                   for e in self.actions.entries if e.form.text.data]
-        measures = [{"measure": e.form.measure.data or "", "before": e.form.before.data or "",
-                     "after": e.form.after.data or ""}
-                    for e in self.measures.entries if e.form.measure.data]
+        actions = tuple(Action(text=e.form.text.data,
+                               standards=tuple(self._in_order(e.form.standards.data)))
+                        for e in self.actions.entries if e.form.text.data)
+        measures = tuple(Measure(measure=e.form.measure.data or "",
+                                 before=e.form.before.data or "", after=e.form.after.data or "")
+                         for e in self.measures.entries if e.form.measure.data)
         offer_standards = self._in_order(self.offer_standards.data or [])
-        standards = self._in_order([*(s for a in actions for s in a["standards"]),
+        standards = self._in_order([*(s for a in actions for s in a.standards),
                                     *offer_standards])
         barriers = [slug for slug, _ in self.barriers.choices if slug in
                     set(self.barriers.data or [])]
-        body = {
-            "context": self.context.data or "",
-            "group_id": self.group_id.data,
-            "group_name": dict(self.group_id.choices)[self.group_id.data],
-            "barriers": barriers,
-            "barrier_narrative": self.barrier_narrative.data or "",
-            "what_needed_to_change": self.what_needed_to_change.data or "",
-            "actions": actions,
-            "impact": {"measures": measures, "narrative": self.impact_narrative.data or ""},
-            "offer": self.offer.data or "",
-            "offer_standards": offer_standards,
-            "standards": standards,
-        }
-        return {"title": self.title.data, "body": body, "barriers": barriers,
+        body = CaseStudyBody(
+            context=self.context.data or "",
+            group_id=self.group_id.data,
+            group_name=dict(self.group_id.choices)[self.group_id.data],
+            barriers=tuple(barriers),
+            barrier_narrative=self.barrier_narrative.data or "",
+            what_needed_to_change=self.what_needed_to_change.data or "",
+            actions=actions,
+            impact=Impact(measures=measures, narrative=self.impact_narrative.data or ""),
+            offer=self.offer.data or "",
+            offer_standards=tuple(offer_standards),
+            standards=tuple(standards),
+        )
+        return {"title": self.title.data, "body": body.to_json(), "barriers": barriers,
                 "standards": standards,
                 "coauthor_ids": [int(value) for value in self.coauthor_ids.data or []],
                 "audience": self.audience.data, "attributed": bool(self.attributed.data)}
@@ -257,25 +245,24 @@ class EditCaseStudyForm(CaseStudyForm):
 
 def initial_data(record) -> dict:
     """A saved case study's working copy, shaped for the form."""
-    body = record.body or {}
-    impact = body.get("impact") or {}
-    actions = [{"text": a.get("text", ""), "standards": list(a.get("standards") or [])}
-               for a in body.get("actions") or []][:ACTION_SLOTS]
-    measures = [{"measure": m.get("measure", ""), "before": m.get("before", ""),
-                 "after": m.get("after", "")} for m in impact.get("measures") or []]
+    body = CaseStudyBody.read(record.body)
+    actions = [{"text": a.text, "standards": list(a.standards)}
+               for a in body.actions][:ACTION_SLOTS]
+    measures = [{"measure": m.measure, "before": m.before, "after": m.after}
+                for m in body.impact.measures]
     return {
         "version": record.version,
         "title": record.title,
-        "context": body.get("context", ""),
-        "group_id": str(body.get("group_id") or ""),
-        "barriers": list(body.get("barriers") or [b.barrier_slug for b in record.barriers]),
-        "barrier_narrative": body.get("barrier_narrative", ""),
-        "what_needed_to_change": body.get("what_needed_to_change", ""),
+        "context": body.context,
+        "group_id": body.group_id,
+        "barriers": list(body.barriers or [b.barrier_slug for b in record.barriers]),
+        "barrier_narrative": body.barrier_narrative,
+        "what_needed_to_change": body.what_needed_to_change,
         "actions": actions,
         "measures": measures[:MEASURE_ROWS],
-        "impact_narrative": impact.get("narrative", ""),
-        "offer": body.get("offer", ""),
-        "offer_standards": list(body.get("offer_standards") or []),
+        "impact_narrative": body.impact.narrative,
+        "offer": body.offer,
+        "offer_standards": list(body.offer_standards),
         "coauthor_ids": [str(c.user_id) for c in record.coauthors],
         "audience": record.audience or "cluster",
         "attributed": bool(record.attributed),

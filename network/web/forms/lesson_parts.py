@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import DateField, FieldList, Form, FormField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from models.record_bodies import Lesson, Response, Stage
 from network.web.forms import NoNulls
 from network.web.forms.evaluations import DateInput
 
@@ -138,16 +139,15 @@ def has_text(form: Form) -> bool:
     return bool(texts(form))
 
 
-def lesson_body(form: LessonForm, slots: list[int]) -> dict:
+def lesson_body(form: LessonForm, slots: list[int]) -> Lesson:
     """A research lesson as the record body holds it, for the pupil `slots` in use."""
-    return {"date": form.date.data.isoformat(), "objective": form.objective.data or "",
-            "criteria": [form.criteria[i].form.text.data or "" for i in slots],
-            "stages": [{"name": stage.form.stage.data,
-                        "responses": [{"predicted": stage.form.responses[i].form.predicted.data
-                                       or "",
-                                       "observed": stage.form.responses[i].form.observed.data
-                                       or ""} for i in slots]}
-                       for stage in form.stages if has_text(stage.form)]}
+    return Lesson(
+        date=form.date.data.isoformat(), objective=form.objective.data or "",
+        criteria=tuple(form.criteria[i].form.text.data or "" for i in slots),
+        stages=tuple(Stage(name=stage.form.stage.data, responses=tuple(
+            Response(predicted=stage.form.responses[i].form.predicted.data or "",
+                     observed=stage.form.responses[i].form.observed.data or "")
+            for i in slots)) for stage in form.stages if has_text(stage.form)))
 
 
 def refresh_errors(field_or_form) -> None:

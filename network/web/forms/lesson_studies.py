@@ -7,7 +7,8 @@ What the form hands to ``records.create(actor, "lesson_study", data)`` and
             "standards": [standard ids such as "CE5.C"], "coauthor_ids": [user ids],
             "audience": "cluster" | "network", "attributed": bool}
 
-The body's shape is in network/web/forms/lesson_study_data.py. The form has fixed slots: three
+The body is a ``models.record_bodies.LessonStudyBody`` as JSON (its shape is documented
+there). The form has fixed slots: three
 case pupils (the third optional), three research lessons (empty ones are dropped), four
 stages per lesson (empty ones are dropped). Text typed for a pupil slot left without a
 pseudonym is refused rather than silently lost.
@@ -37,6 +38,7 @@ from wtforms import (
 )
 from wtforms.validators import ValidationError
 
+from models.record_bodies import Discussion, LessonStudyBody, Pupil, Team
 from network.web.forms import NoNulls
 from network.web.forms.lesson_parts import (
     AUDIENCES,
@@ -320,31 +322,34 @@ class LessonStudyForm(FlaskForm):
         chosen = set(self.standards.data or [])
         standards = [s for s in offered if s in chosen]
         barriers = list(dict.fromkeys(self.barriers.data or []))
-        body = {
-            "team": {"member_ids": [int(v) for v in dict.fromkeys(self.team_members.data or [])],
-                     "partners": self.partners.data or ""},
-            "subject": self.subject.data or "",
-            "year_group": self.year_group.data or "",
-            "class_size_band": self.class_size_band.data or "",
-            "focus": self.focus.data or "",
-            "question": self.question.data or "",
-            "technique": self.technique.data or "",
-            "pupils": [{"label": self.pupils[i].form.pseudonym.data,
-                        "stands_for": self.pupils[i].form.stands_for.data or ""} for i in slots],
-            "lessons": [lesson_body(lesson.form, slots) for lesson in self.lessons
-                        if has_text(lesson.form)],
-            "interviews": [self.interviews[i].form.text.data or "" for i in slots],
-            "discussion": {"progress": [self.progress[i].form.text.data or "" for i in slots],
-                           "changes": self.changes.data or ""},
-            "outcomes": self.outcomes.data or "",
-            "practice_changes": self.practice_changes.data or "",
-            "sharing": self.sharing.data or "",
-            "related_case_studies": [int(v) for v in
-                                     dict.fromkeys(self.related_case_studies.data or [])],
-            "barriers": barriers,
-            "standards": standards,
-        }
-        return {"title": self.title.data, "body": body, "barriers": barriers,
+        pupils = [self.pupils[i].form for i in slots]
+        body = LessonStudyBody(
+            team=Team(member_ids=tuple(int(v) for v in dict.fromkeys(self.team_members.data
+                                                                     or [])),
+                      partners=self.partners.data or ""),
+            subject=self.subject.data or "",
+            year_group=self.year_group.data or "",
+            class_size_band=self.class_size_band.data or "",
+            focus=self.focus.data or "",
+            question=self.question.data or "",
+            technique=self.technique.data or "",
+            pupils=tuple(Pupil(label=p.pseudonym.data, stands_for=p.stands_for.data or "")
+                         for p in pupils),
+            lessons=tuple(lesson_body(lesson.form, slots) for lesson in self.lessons
+                          if has_text(lesson.form)),
+            interviews=tuple(self.interviews[i].form.text.data or "" for i in slots),
+            discussion=Discussion(progress=tuple(self.progress[i].form.text.data or ""
+                                                 for i in slots),
+                                  changes=self.changes.data or ""),
+            outcomes=self.outcomes.data or "",
+            practice_changes=self.practice_changes.data or "",
+            sharing=self.sharing.data or "",
+            related_case_studies=tuple(int(v) for v in
+                                       dict.fromkeys(self.related_case_studies.data or [])),
+            barriers=tuple(barriers),
+            standards=tuple(standards),
+        )
+        return {"title": self.title.data, "body": body.to_json(), "barriers": barriers,
                 "standards": standards,
                 "coauthor_ids": [int(v) for v in dict.fromkeys(self.coauthors.data or [])],
                 "audience": self.audience.data, "attributed": bool(self.attributed.data)}

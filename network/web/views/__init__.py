@@ -1,6 +1,13 @@
 """Blueprints, one per area: parse the request, validate a form, call one service, render."""
 
-from flask import abort, request
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from network.services import records as record_service  # views/records.py is a sibling
+from network.services.errors import Invalid
+from network.web import once
 
 MAX_PAGE = 10_000
 
@@ -20,3 +27,39 @@ def attach_error(form, error) -> None:
         field.errors = [*field.errors, str(error)]
     else:
         form.form_errors.append(str(error))
+
+
+
+def carry_out(form, act: Callable, then: str | Callable[[object], str],
+              message: str | Callable[[object], str], remember: bool = False):
+    """Do a valid form's action: a refusal goes back on the form (None: show it again);
+    otherwise the person is told `message` on the page `then` (either may be worked out from
+    what the action made). `remember` keeps the page for a repeat of this submission."""
+    try:
+        made = act()
+    except Invalid as error:
+        attach_error(form, error)
+        return None
+    target = then(made) if callable(then) else then
+    if remember:
+        once.done(target)
+    flash(message(made) if callable(message) else message, "success")
+    return redirect(target)
+
+
+def submit_once(form, repeat_to: str, act: Callable, then: str | Callable[[object], str],
+                message: str | Callable[[object], str]):
+    """carry_out, once: a repeat of the same submission shows what the first made (or
+    `repeat_to` while the first is still being carried out)."""
+    again = once.repeated(repeat_to)
+    if again is not None:
+        return again
+    return carry_out(form, act, then, message, remember=True)
+
+
+def save_new_record(form, kind: str, repeat_to: str, message: str):
+    """Save a new case study or lesson study as a draft of the person's school, once, and show
+    it (None: the form goes back with what the service refused)."""
+    return submit_once(form, repeat_to,
+                       lambda: record_service.create(current_user, kind, form.record_data()),
+                       lambda record: url_for("records.show", record_id=record.id), message)

@@ -9,9 +9,7 @@ from network.domain.terms import term_end
 from network.services import evaluations, profiles, support
 from network.services import matching as matcher
 from network.services import partnerships as service
-from network.services.errors import Invalid
 from network.services.support import COORDINATORS
-from network.web import once
 from network.web.forms.brokering import (
     STATUS_CHOICES,
     ActionButton,
@@ -23,7 +21,7 @@ from network.web.forms.brokering import (
     SupportRequestForm,
     term_choices,
 )
-from network.web.views import attach_error
+from network.web.views import carry_out, submit_once
 
 bp = Blueprint("brokering", __name__)
 
@@ -47,19 +45,14 @@ def ask(school_id: int):
         form.barriers.data = [b.barrier_slug for b in profiles.barriers_of(school.id)
                               if b.overcome_on is None]
     if form.validate_on_submit():
-        again = once.repeated(url_for("brokering.ask", school_id=school.id))
-        if again:  # the same request sent twice: show the one it made
-            return again
-        try:
-            asked = support.ask(current_user, school.id, form.broker.data,
-                                form.standards.data or [], form.barriers.data or [],
-                                form.hopes.data)
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            once.done(url_for("brokering.support_request", support_id=asked.id))
-            flash("Your request has been sent.", "success")
-            return redirect(url_for("brokering.support_request", support_id=asked.id))
+        answer = submit_once(
+            form, url_for("brokering.ask", school_id=school.id),
+            lambda: support.ask(current_user, school.id, form.broker.data, *_focus(form),
+                                form.hopes.data),
+            lambda asked: url_for("brokering.support_request", support_id=asked.id),
+            "Your request has been sent.")
+        if answer:
+            return answer
     return render_template("brokering/ask.html", school=school, form=form,
                            elements=_standards(), asked=support.for_school(current_user, school))
 
@@ -101,22 +94,21 @@ def propose(support_id: int):
         form.standards.data = list(asked.standards)
         form.barriers.data = list(asked.barriers)
     if form.validate_on_submit():
-        again = once.repeated(url_for("brokering.support_request", support_id=asked.id))
-        if again:
-            return again
-        try:
-            proposed = service.propose(current_user, asked.id,
-                                       _int(form.supporting_school_id.data),
-                                       form.standards.data or [], form.barriers.data or [],
-                                       form.activities.data)
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            once.done(url_for("brokering.partnership", partnership_id=proposed.id))
-            flash("The proposal has been sent to both headteachers.", "success")
-            return redirect(url_for("brokering.partnership", partnership_id=proposed.id))
+        answer = submit_once(
+            form, url_for("brokering.support_request", support_id=asked.id),
+            lambda: service.propose(current_user, asked.id, _int(form.supporting_school_id.data),
+                                    *_focus(form), form.activities.data),
+            lambda proposed: url_for("brokering.partnership", partnership_id=proposed.id),
+            "The proposal has been sent to both headteachers.")
+        if answer:
+            return answer
     return render_template("brokering/propose.html", asked=asked, found=found, form=form,
                            elements=_standards())
+
+
+def _focus(form) -> tuple[list[str], list[str]]:
+    """The standards and barriers a support form names."""
+    return form.standards.data or [], form.barriers.data or []
 
 
 def _int(value) -> int:
@@ -174,14 +166,13 @@ def decide(partnership_id: int):
     require(current_user, "decide", found)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            service.decide(current_user, found.id, form.decision.data == "accept",
-                           form.reason.data or "")
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            flash("Your decision has been sent.", "success")
-            return redirect(url_for("brokering.partnership", partnership_id=found.id))
+        answer = carry_out(
+            form, lambda: service.decide(current_user, found.id, form.decision.data == "accept",
+                                         form.reason.data or ""),
+            url_for("brokering.partnership", partnership_id=found.id),
+            "Your decision has been sent.")
+        if answer:
+            return answer
     return _partnership_page(found, decision=form)
 
 
@@ -221,13 +212,11 @@ def review(partnership_id: int):
     require(current_user, "review", found)
     form = ReviewForm()
     if form.validate_on_submit():
-        try:
-            service.close(current_user, found.id, form.summary.data)
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            flash("The partnership is closed with its impact review.", "success")
-            return redirect(url_for("brokering.partnership", partnership_id=found.id))
+        answer = carry_out(form, lambda: service.close(current_user, found.id, form.summary.data),
+                           url_for("brokering.partnership", partnership_id=found.id),
+                           "The partnership is closed with its impact review.")
+        if answer:
+            return answer
     return render_template("brokering/review.html", p=found, form=form,
                            impact=service.impact(found))
 

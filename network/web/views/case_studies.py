@@ -10,7 +10,7 @@ from flask_login import current_user
 from network.access import require
 from network.services import evaluations, profiles, records, schools
 from network.services.errors import Conflict
-from network.web import form_recovery, once
+from network.web import form_recovery
 from network.web.forms.case_studies import (
     ACTION_SLOTS,
     MEASURE_ROWS,
@@ -19,6 +19,7 @@ from network.web.forms.case_studies import (
     EditCaseStudyForm,
     initial_data,
 )
+from network.web.views import save_new_record
 
 bp = Blueprint("case_studies", __name__, url_prefix="/case-studies")
 KIND = "case_study"
@@ -64,13 +65,10 @@ def new():
         else CaseStudyForm(data={"audience": "cluster"})
     barrier_titles, elements = _prepare(form, current_user.school_id, current_user.id)
     if form.validate_on_submit():
-        again = once.repeated(url_for("case_studies.index"))
-        if again:
-            return again
-        record = records.create(current_user, KIND, form.record_data())
-        once.done(url_for("records.show", record_id=record.id))
-        flash("Your case study has been saved as a draft.", "success")
-        return redirect(url_for("records.show", record_id=record.id))
+        answer = save_new_record(form, KIND, url_for("case_studies.index"),
+                                 "Your case study has been saved as a draft.")
+        if answer:
+            return answer
     return _page(form, None, barrier_titles, elements, restored=restored is not None)
 
 

@@ -7,12 +7,14 @@ the workflow are the shared record pages (network/web/views/records.py).
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from models import LessonStudyBody
 from network.access import can, refuse
 from network.services import evaluations, profiles, records, schools
 from network.services.errors import Conflict
-from network.web import form_recovery, once
+from network.web import form_recovery
 from network.web.forms.lesson_studies import LessonStudyForm
 from network.web.forms.lesson_study_data import comparison, form_data, new_data, slot_problems
+from network.web.views import save_new_record
 
 bp = Blueprint("lesson_studies", __name__, url_prefix="/lesson-studies")
 KIND = "lesson_study"
@@ -35,9 +37,9 @@ def _case_studies(record=None) -> list[tuple[int, str]]:
     for r in found["published"]:
         if r.school_id == current_user.school_id:
             choices.setdefault(r.id, r.published_title)
-    linked = ((record.body or {}).get("related_case_studies") or []) if record else []
+    linked = LessonStudyBody.read(record.body).related_case_studies if record else ()
     for record_id in linked:
-        choices.setdefault(int(record_id), f"A case study from your school (number {record_id})")
+        choices.setdefault(record_id, f"A case study from your school (number {record_id})")
     return sorted(choices.items(), key=lambda pair: pair[1].casefold())
 
 
@@ -83,13 +85,10 @@ def new():
         abort(404)
     form, restored = _form()
     if _valid(form):
-        again = once.repeated(url_for("lesson_studies.index"))
-        if again:
-            return again
-        record = records.create(current_user, KIND, form.record_data())
-        once.done(url_for("records.show", record_id=record.id))
-        flash("The lesson study is saved as a draft.", "success")
-        return redirect(url_for("records.show", record_id=record.id))
+        answer = save_new_record(form, KIND, url_for("lesson_studies.index"),
+                                 "The lesson study is saved as a draft.")
+        if answer:
+            return answer
     return _page(form, restored=restored)
 
 

@@ -1,9 +1,13 @@
 """The workflow both kinds of record share: review through the gate, publish, withdraw,
-versions, the print view and contact without exposure."""
+versions, the print view and contact without exposure.
+
+Pages get a record's body typed (models/record_bodies.py), read so that no stored state can
+break them; the templates' `body.section` reads a typed body and a plain dict alike."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from models import record_bodies
 from network.access import can, refuse
 from network.services import contexts, gate, records, search
 from network.services.errors import Conflict, Invalid
@@ -15,7 +19,7 @@ from network.web.forms.records import (
     PublishForm,
     ReturnForm,
 )
-from network.web.views import attach_error
+from network.web.views import attach_error, carry_out
 
 bp = Blueprint("records", __name__)
 EDIT = {"case_study": "case_studies.edit", "lesson_study": "lesson_studies.edit"}
@@ -27,7 +31,8 @@ def show(record_id: int):
     record = records.get(current_user, record_id)
     if not can(current_user, "see_draft", record):
         return redirect(url_for("records.published", record_id=record.id))
-    return render_template("records/show.html", record=record, body=record.body,
+    return render_template("records/show.html", record=record,
+                           body=record_bodies.read(record.kind, record.body),
                            related=records.related_for(current_user, record, False),
                            similar=search.more_like_this(current_user, record),
                            title=record.title, edit_endpoint=EDIT[record.kind],
@@ -40,7 +45,8 @@ def published(record_id: int):
     record = records.get(current_user, record_id)
     if not record.is_live:
         abort(404)
-    return render_template("records/published.html", record=record, body=record.published_body,
+    return render_template("records/published.html", record=record,
+                           body=record_bodies.read(record.kind, record.published_body),
                            related=records.related_for(current_user, record, True),
                            title=record.published_title,
                            school_name=records.attributed_name(record),
@@ -57,7 +63,8 @@ def print_view(record_id: int):
         abort(404)
     return render_template("records/print.html", record=record, draft=draft,
                            related=records.related_for(current_user, record, not draft),
-                           body=record.body if draft else record.published_body,
+                           body=record_bodies.read(record.kind, record.body if draft
+                                                   else record.published_body),
                            title=record.title if draft else record.published_title)
 
 
@@ -73,7 +80,8 @@ def submit(record_id: int):
 def _review_page(record, publish_form=None, return_form=None, override_form=None,
                  status: int = 200):
     return render_template(
-        "records/review.html", record=record, body=record.body, title=record.title,
+        "records/review.html", record=record, body=record_bodies.read(record.kind, record.body),
+        title=record.title,
         related=records.related_for(current_user, record, False),
         flags=gate.flags(record),
         publish_form=publish_form or PublishForm(data={"version": record.version,
@@ -177,7 +185,7 @@ def version(record_id: int, number: int):
     if found is None:
         abort(404)
     return render_template("records/version.html", record=record, version=found, related=[],
-                           body=found.body, title=found.title)
+                           body=record_bodies.read(record.kind, found.body), title=found.title)
 
 
 @bp.route("/records/<int:record_id>/contact", methods=["GET", "POST"])
@@ -188,13 +196,12 @@ def contact(record_id: int):
         refuse(current_user, "contact", record, hidden=not record.is_live)
     form = ContactForm()
     if form.validate_on_submit():
-        try:
-            records.request_contact(current_user, record.id, form.message.data)
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            flash("Your request has been sent. You will hear in your inbox.", "success")
-            return redirect(url_for("records.published", record_id=record.id))
+        answer = carry_out(
+            form, lambda: records.request_contact(current_user, record.id, form.message.data),
+            url_for("records.published", record_id=record.id),
+            "Your request has been sent. You will hear in your inbox.")
+        if answer:
+            return answer
     return render_template("records/contact.html", record=record, form=form)
 
 

@@ -1,0 +1,341 @@
+"""Things tests build and share: people's passwords and roles, form posts, record bodies, small
+worlds and the planted matching network. Fixtures live in conftest.py; plain builders live here,
+so test modules never import each other."""
+
+import copy
+import re
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from models import (
+    Cluster,
+    GroupMembership,
+    OfferOptIn,
+    Record,
+    RegisterSchool,
+    School,
+    SchoolBarrier,
+    SchoolProfile,
+)
+from network.extensions import db
+from network.services import records
+
+PASSWORD = "correct horse battery"
+ROLES = ("headteacher", "senior_leader", "leading_teacher", "member", "coordinator", "lle",
+         "site_admin")
+
+
+def csrf_token(browser, path: str) -> str:
+    """The CSRF token the form at `path` carries."""
+    page = browser.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+    return match.group(1) if match else ""
+
+
+def confirm_sign_up(browser, email: str):
+    """Open the confirmation link mailed to `email` and press its button, as a person does;
+    the answer to that press."""
+    from models import OutboxMail
+
+    db.session.commit()  # end the test's own read so the request's mail is seen
+    mail = db.session.scalars(select(OutboxMail).where(OutboxMail.recipient == email)
+                              .order_by(OutboxMail.id.desc())).first()
+    path = re.search(r"https?://[^/\s]+(/signup/confirm/\S+)", mail.body).group(1)
+    return browser.post(path, data={"csrf_token": csrf_token(browser, path)})
+
+
+def without_ids(summary: dict) -> dict:
+    """A seed-demo summary without database ids, which differ between runs on PostgreSQL
+    (sequences do not restart when rows are deleted)."""
+    import copy
+
+    plain = copy.deepcopy(summary)
+    for cluster in plain.get("clusters", []):
+        for record in cluster.get("records", []):
+            record.pop("id", None)
+    return plain
+
+
+# --- Record bodies and forms ------------------------------------------------------------
+
+# Two real register schools in each cluster, outside London so that no town is also a region.
+CLUSTER_A = ("104425", "104427")  # Knowsley primaries
+
+
+CLUSTER_B = ("108911", "108914")  # Bristol primaries
+
+
+CASE_BODY = {
+    "context": "A primary school of medium size; the share of pupils eligible for free school "
+               "meals is above average.",
+    "group_id": "3", "group_name": "Maximise progress",
+    "barriers": ["tracking-inconsistent"],
+    "barrier_narrative": "Each class tracked progress in its own way.",
+    "what_needed_to_change": "One picture of progress that every teacher trusted.",
+    "actions": [{"text": "One tracking format for every class, checked each half-term.",
+                 "standards": ["CE2.A"]}],
+    "impact": {"measures": [{"measure": "Pupils on track in mathematics",
+                             "before": "about two thirds", "after": "about four in five"}],
+               "narrative": "Extra help now starts weeks earlier."},
+    "offer": "Our tracking format and the agenda of our progress meetings.",
+    "offer_standards": ["CE2.A"], "standards": ["CE2.A"],
+}
+
+
+LESSON_BODY = {
+    "team": {"member_ids": [], "partners": ""}, "subject": "Mathematics",
+    "year_group": "Year 5", "class_size_band": "20 to 29",
+    "focus": "Reasoning about fractions",
+    "question": "Do bar models help pupils compare fractions?",
+    "technique": "Pupils draw bars of equal length before comparing.",
+    "pupils": [{"label": "Pupil A", "stands_for": "working below expectations"},
+               {"label": "Pupil B", "stands_for": "working above expectations"}],
+    "lessons": [{"date": "2024-10-03", "objective": "Compare two fractions",
+                 "criteria": ["Compares with bars", "Compares and explains"],
+                 "stages": [{"name": "Drawing the bars",
+                             "responses": [{"predicted": "Unequal bars", "observed": "Equal"},
+                                           {"predicted": "Accurate", "observed": "Accurate"}]}]}],
+    "interviews": ["The bars help me see it.", "I use them to check."],
+    "discussion": {"progress": ["Compares reliably.", "Reasons without bars."],
+                   "changes": "Give out rulers from the start."},
+    "outcomes": "Bar models gave a reliable method.", "practice_changes": "Used all unit.",
+    "sharing": "Staff meeting.", "related_case_studies": [],
+    "barriers": ["low-maths"], "standards": ["CE5.B"],
+}
+
+
+def case_body(**changes) -> dict:
+    """A small valid case-study body; keyword arguments replace sections."""
+    return {**copy.deepcopy(CASE_BODY), **changes}
+
+
+def lesson_body(member_ids=(), **changes) -> dict:
+    """A small valid lesson-study body for the team `member_ids`."""
+    body = {**copy.deepcopy(LESSON_BODY), **changes}
+    body["team"]["member_ids"] = list(member_ids)
+    return body
+
+
+def data(title: str, body: dict, audience="network", attributed=False, coauthor_ids=()) -> dict:
+    """What records.create and records.update take."""
+    return {"title": title, "body": body, "barriers": body["barriers"],
+            "standards": body["standards"], "coauthor_ids": list(coauthor_ids),
+            "audience": audience, "attributed": attributed}
+
+
+def cluster_of(name: str, urns) -> Cluster:
+    cluster = Cluster(name=name, region="", description=name)
+    db.session.add(cluster)
+    for urn in urns:
+        db.session.add(School(urn=urn, name=db.session.get(RegisterSchool, urn).name,
+                              cluster=cluster))
+    db.session.commit()
+    return cluster
+
+
+def build_world(make_user) -> SimpleNamespace:
+    """Cluster A: the authors' school (head, a leading teacher who writes, a leading teacher
+    who co-writes) and a neighbouring school; cluster B: a reader, their head, a third person."""
+    a = cluster_of("Alpha Learning Partnership", CLUSTER_A)
+    b = cluster_of("Beta Learning Partnership", CLUSTER_B)
+    home, neighbour = a.schools[0], a.schools[1]
+    far, far_other = b.schools[0], b.schools[1]
+    return SimpleNamespace(
+        a=a, b=b, school=home, entry=home.register_entry,
+        head=make_user(home, "headteacher", coordinator=True, name="Helen Ashworth"),
+        author=make_user(home, "leading_teacher", name="Amelia Hartley"),
+        coauthor=make_user(home, "leading_teacher", name="Owen Prichard"),
+        neighbour=make_user(neighbour, "member", name="Nadia Quereshi"),
+        neighbour_head=make_user(neighbour, "headteacher", name="Priya Raman"),
+        reader=make_user(far, "member", name="Tomasz Wilczek"),
+        reader_head=make_user(far, "headteacher", coordinator=True, name="Grace Okonkwo"),
+        third=make_user(far_other, "member", name="Ruth Abernethy"),
+    )
+
+
+WORKED = {
+    "title": "From a divided staff to shared responsibility for every pupil",
+    "context": "A large two-form-entry primary near a city centre. Most pupils come from "
+               "well-off homes and start school at about the expected level, yet results at "
+               "the end of Key Stage 2 were well below average.",
+    "group_id": "1",
+    "barriers": ["middle-leaders-passive", "low-morale", "teaching-inconsistent",
+                 "tracking-inconsistent", "sen-unfocused", "behaviour"],
+    "barrier_narrative": "Many staff held management posts without being expected to lead, "
+                         "and the staff room had split into camps.",
+    "what_needed_to_change": "Leaders had to own the progress of every pupil, and teaching "
+                             "had to become consistently good.",
+    "actions-0-text": "Spent a year in a structured improvement programme.",
+    "actions-0-standards": ["CE1.A", "CE3.A"],
+    "actions-1-text": "Rebuilt the leadership team so that each post carried real "
+                      "responsibility.",
+    "actions-1-standards": ["CE6.E"],
+    "actions-2-text": "A standards team looks at class and pupil data every half-term; special "
+                      "needs support is reviewed each term.",
+    "actions-2-standards": ["CE2.A", "CE2.D", "CE6.D"],
+    "actions-3-text": "Trained teaching assistants, brought in a new behaviour plan and two "
+                      "learning mentors.",
+    "actions-3-standards": ["CE4.A"],
+    "measures-0-measure": "Pupils at the expected level in English and mathematics",
+    "measures-0-before": "58%",
+    "measures-0-after": "79%",
+    "measures-1-measure": "Value added",
+    "measures-1-before": "98.6",
+    "measures-1-after": "101.1",
+    "measures-2-measure": "FSM gap (percentage points)",
+    "measures-2-before": "21",
+    "measures-2-after": "9",
+    "impact_narrative": "Attainment is now above the national average at both key stages.",
+    "offer": "Our deputy head coaches other schools as a leading literacy teacher.",
+    "offer_standards": ["CE2.D", "CE4.D"],
+    "audience": "network",
+}
+
+
+def day(days_ago: int) -> list[str]:
+    when = date.today() - timedelta(days=days_ago)
+    return [str(when.day), str(when.month), str(when.year)]
+
+
+def lesson_form(**overrides) -> dict:
+    """A complete post: two case pupils (the third slot empty), three research lessons of
+    three stages each (the fourth stage slot empty)."""
+    data = {
+        "version": "", "title": "Talk for writing in Year 4", "partners": "",
+        "subject": "English (writing)", "year_group": "Year 4", "class_size_band": "20 to 29",
+        "focus": "Writing across the school is our first priority.",
+        "question": "Does talk for writing help pupils working below expectations to "
+                    "structure a paragraph?",
+        "technique": "Talk for writing, with a shared story map",
+        "pupils-0-pseudonym": "Pupil A",
+        "pupils-0-stands_for": "working below age-related expectations",
+        "pupils-1-pseudonym": "Pupil B", "pupils-1-stands_for": "working at expectations",
+        "pupils-2-pseudonym": "", "pupils-2-stands_for": "",
+        "changes": "Give out the word bank before the lesson.",
+        "outcomes": "Both case pupils wrote a structured paragraph by lesson 3.",
+        "practice_changes": "Story maps in every Year 3 and Year 4 class.",
+        "sharing": "A staff meeting, then a workshop with our partner schools.",
+        "audience": "cluster",
+        "standards": ["CE5.C", "CE2.E"],
+    }
+    for p in range(3):
+        text = f"Pupil {'AB'[p]} said the map helped" if p < 2 else ""
+        data[f"interviews-{p}-text"] = text
+        data[f"progress-{p}-text"] = f"Progress note {p}" if p < 2 else ""
+    for n in range(3):
+        prefix = f"lessons-{n}"
+        data[f"{prefix}-date"] = day(60 - 20 * n)
+        data[f"{prefix}-objective"] = f"To order events in a paragraph (lesson {n + 1})"
+        for p in range(3):
+            data[f"{prefix}-criteria-{p}-text"] = f"Criterion {n}.{p}" if p < 2 else ""
+        for s in range(4):
+            stage = f"{prefix}-stages-{s}"
+            data[f"{stage}-stage"] = f"Stage {s + 1} of lesson {n + 1}" if s < 3 else ""
+            for p in range(3):
+                filled = s < 3 and p < 2
+                data[f"{stage}-responses-{p}-predicted"] = \
+                    f"Predicted L{n + 1}S{s + 1}P{p + 1}" if filled else ""
+                data[f"{stage}-responses-{p}-observed"] = \
+                    f"Observed L{n + 1}S{s + 1}P{p + 1}" if filled else ""
+    data.update(overrides)
+    return data
+
+
+def register_entries(phase: str, count: int) -> list[RegisterSchool]:
+    claimed = select(School.urn)
+    return list(db.session.scalars(
+        select(RegisterSchool).where(RegisterSchool.status.like("Open%"),
+                                     RegisterSchool.phase == phase,
+                                     RegisterSchool.urn.not_in(claimed))
+        .order_by(RegisterSchool.urn).limit(count)))
+
+
+def planted_school(cluster, entry, visibility="network", open_=True, capacity=2):
+    school = School(urn=entry.urn, name=entry.name, cluster=cluster)
+    db.session.add(school)
+    db.session.flush()
+    db.session.add(SchoolProfile(school_id=school.id, visibility=visibility,
+                                 open_to_partnering=open_, capacity=capacity, barrier_notes=""))
+    return school
+
+
+def strong_school(make_evaluation, school, standards, overcome=(), left_group=None):
+    make_evaluation(school, ratings={s: 1 for s in standards}, status="final")
+    db.session.add_all([OfferOptIn(school_id=school.id, standard_id=s) for s in standards])
+    for slug in overcome:
+        db.session.add(SchoolBarrier(school_id=school.id, barrier_slug=slug,
+                                     since=date(2021, 9, 1), overcome_on=date(2023, 7, 1)))
+    if left_group:
+        db.session.add_all([
+            GroupMembership(school_id=school.id, group_id=left_group,
+                            started_on=date(2020, 9, 1), ended_on=date(2023, 9, 1)),
+            GroupMembership(school_id=school.id, group_id=5, started_on=date(2023, 9, 1))])
+    db.session.commit()
+
+
+def write(world, title="Progress meetings that work", body=None, kind="case_study", **options):
+    """A draft by the world's author with the leading teacher as co-author."""
+    body = body or (case_body() if kind == "case_study" else lesson_body())
+    options.setdefault("coauthor_ids", [world.coauthor.id])
+    return records.create(world.author, kind, data(title, body, **options))
+
+
+def revise(world, record, title, body, actor=None, version=None, **options) -> Record:
+    """Save a new working copy (by the author unless `actor`), keeping the co-author."""
+    return records.update(actor or world.author, record.id,
+                          fresh(record).version if version is None else version,
+                          data(title, body, coauthor_ids=[world.coauthor.id], **options))
+
+
+def publish(world, record, audience="network") -> Record:
+    """Submit and publish through the services (the gate must be clear)."""
+    records.submit(world.author, record.id)
+    return records.publish(world.head, record.id, record.version, audience)
+
+
+def fresh(record: Record) -> Record:
+    db.session.expire_all()
+    return db.session.get(Record, record.id)
+
+
+# --- The planted matching network -------------------------------------------------------
+
+def plant_network(make_user, make_evaluation) -> SimpleNamespace:
+    """A seeker weak in CE2.A (4) and CE2.D (3) facing untracked progress in Raise attainment;
+    the right partner in another cluster, and decoys."""
+    primary, secondary = register_entries("Primary", 6), register_entries("Secondary", 1)
+    home, away, other = (Cluster(name=n, region="North West", description=n)
+                         for n in ("Home Partnership", "Away Partnership", "Other Federation"))
+    db.session.add_all([home, away, other])
+    seeker = planted_school(home, primary[0], visibility="cluster")
+    right = planted_school(away, primary[1])
+    elsewhere = planted_school(away, primary[2])
+    other_phase = planted_school(away, secondary[0])
+    same_head = planted_school(home, primary[3], visibility="cluster")
+    closed = planted_school(home, primary[4], open_=False, capacity=0)
+    hidden = planted_school(other, primary[5], visibility="cluster")
+    db.session.commit()
+    make_evaluation(seeker, ratings={"CE2.A": 4, "CE2.D": 3}, status="final")
+    db.session.add_all([
+        GroupMembership(school_id=seeker.id, group_id=1, started_on=date(2022, 9, 1)),
+        SchoolBarrier(school_id=seeker.id, barrier_slug="tracking-inconsistent",
+                      since=date(2022, 9, 1))])
+    target = ("CE2.A", "CE2.D")
+    strong_school(make_evaluation, right, target, ["tracking-inconsistent"], left_group=1)
+    strong_school(make_evaluation, elsewhere, ("CE1.A", "CE5.B"), left_group=1)
+    strong_school(make_evaluation, other_phase, target, ["tracking-inconsistent"], left_group=1)
+    strong_school(make_evaluation, same_head, target, ["tracking-inconsistent"], left_group=1)
+    strong_school(make_evaluation, closed, target, ["tracking-inconsistent"], left_group=1)
+    strong_school(make_evaluation, hidden, target, ["tracking-inconsistent"], left_group=1)
+    people = {
+        "head": make_user(seeker, "headteacher", name="Pat Morgan"),
+        "senior": make_user(seeker, "senior_leader"),
+        "member": make_user(seeker, "member"),
+        "twin_head": make_user(same_head, "headteacher", name="pat  morgan"),
+        "away_head": make_user(right, "headteacher"),
+    }
+    return SimpleNamespace(seeker=seeker, right=right, elsewhere=elsewhere,
+                           other_phase=other_phase, same_head=same_head, closed=closed,
+                           hidden=hidden, **people)
