@@ -25,6 +25,8 @@ lock:
 
 install: $(STAMP)
 
+# One machine, links in mail to http://127.0.0.1:5000 (deployments set PUBLIC_URL instead).
+run: export NETWORK_ENV ?= development
 run: $(STAMP)
 	$(FLASK) init-db
 	@if $(FLASK) shell -c "from models import Cluster; from network.extensions import db; raise SystemExit(0 if db.session.query(Cluster).count() else 1)" 2>/dev/null; \

@@ -293,6 +293,7 @@ def main() -> None:
             if db == "postgresql":
                 postgres(pg_name, create=True)
             env = {**os.environ, "DATABASE_URL": url, "SEARCH_ENGINE": "tantivy",
+                   "PUBLIC_URL": f"http://127.0.0.1:{args.port + 1}",
                    "SEARCH_INDEX_DIR": str(instance / "search-index"),
                    "SECRET_KEY": "bench-only-secret", "WEB_CONCURRENCY": "2",
                    "LOG_LEVEL": "warning"}

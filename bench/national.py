@@ -281,7 +281,8 @@ def main() -> None:
     from network.ops import register_import
     from network.ops.cli import load_register
 
-    app = create_app({"INSTANCE_PATH": args.instance, "SEARCH_SYNC": False})
+    app = create_app({"INSTANCE_PATH": args.instance, "SEARCH_SYNC": False,
+                      "PUBLIC_URL": "http://127.0.0.1:5000"})
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         if not db.session.scalar(select(func.count()).select_from(RegisterSchool)):

@@ -1,8 +1,8 @@
 """People, their sign-in sessions and their API tokens."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -15,6 +15,13 @@ class User(Base):
     """A person; belongs to at most one school, and through it to one cluster."""
 
     __tablename__ = "users"
+    # One headteacher per school, whatever writes the row (invitation, join approval, role
+    # change, a script): a partial unique index both SQLite and PostgreSQL enforce.
+    __table_args__ = (
+        Index("uq_users_one_head", "school_id", unique=True,
+              sqlite_where=text("school_role = 'headteacher'"),
+              postgresql_where=text("school_role = 'headteacher'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -33,6 +40,10 @@ class User(Base):
     # How often unread inbox notices are mailed: "none", "daily" or "weekly".
     digest: Mapped[str] = mapped_column(String(6), default="none", server_default="none")
     digest_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the person followed the emailed link; None: signed up, not yet confirmed. Accounts
+    # made any other way (invitation, admin, demo, tests) are confirmed as they are made.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                               default=utcnow)
 
     school: Mapped[School | None] = relationship(back_populates="members")
 
@@ -72,15 +83,32 @@ class UserSession(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
+TOKEN_DAYS = 90  # how long a token lasts unless its owner chooses otherwise
+TOKEN_MAX_DAYS = 365
+TOKEN_SCOPES = ("read", "write")
+
+
+def _token_expiry() -> datetime:
+    return utcnow() + timedelta(days=TOKEN_DAYS)
+
+
 class ApiToken(Base):
-    """A bearer token for the JSON API; only its hash is stored."""
+    """A named bearer token for the JSON API; only its hash is stored. It ends at
+    `expires_at`, or when revoked (by its owner, a site admin, or `standing.end_access`)."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80), default="API token",
+                                      server_default="API token")
+    # "read": GET only; "write": may also change data through the API.
+    scope: Mapped[str] = mapped_column(String(10), default="read", server_default="read")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                        default=_token_expiry)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(lazy="joined")
@@ -94,4 +122,18 @@ class SavedDraft(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     path: Mapped[str] = mapped_column(String(300))
     payload: Mapped[str] = mapped_column(Text)
+    # The session that had just ended, and its person: only they get it back.
+    session_id: Mapped[str | None] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                                index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SignInAttempt(Base):
+    """How many sign-ins one address or email has tried in one window of time (the throttle)."""
+
+    __tablename__ = "sign_in_attempts"
+
+    subject: Mapped[str] = mapped_column(String(300), primary_key=True)  # "ip:..." or "email:..."
+    window_start: Mapped[int] = mapped_column(Integer, primary_key=True)  # Unix seconds
+    tries: Mapped[int] = mapped_column(Integer, default=0)

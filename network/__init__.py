@@ -1,6 +1,7 @@
 """The Improvement Network Flask application."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -24,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_environment = templating.Environment  # before the environment is first made
     app.config.update(from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
+    _check_public_url(app)
     logs.configure(app.config.get("LOG_FORMAT", "json"))
 
     app.jinja_loader = ChoiceLoader([
@@ -62,6 +64,30 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+
+
+def _check_public_url(app: Flask) -> None:
+    """Links in mail come from PUBLIC_URL only: required outside development and testing;
+    in production only its host (or TRUSTED_HOSTS, if set) is answered."""
+    development = app.testing or app.debug or app.config.get("NETWORK_ENV") == "development"
+    url = app.config.get("PUBLIC_URL")
+    if not url:
+        if not development:
+            raise RuntimeError(
+                "PUBLIC_URL is not set. Set it to the address people use for this site, such "
+                "as https://network.example.org: links in emails are built from it, never "
+                "from the request. (For development on one machine set NETWORK_ENV=development.)")
+        url = app.config["PUBLIC_URL"] = DEVELOPMENT_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise RuntimeError(f"PUBLIC_URL must be an address like https://network.example.org, "
+                           f"not {url!r}.")
+    app.config["PUBLIC_URL"] = url.rstrip("/")
+    if app.config.get("TRUSTED_HOSTS") is None and not development:
+        app.config["TRUSTED_HOSTS"] = [parts.hostname]
+
+
 def _init_login(app: Flask) -> None:
     from network.services import accounts
 
@@ -90,10 +116,12 @@ def _register_blueprints(app: Flask) -> None:
         records,
         schools,
         search,
+        tokens,
         toolkit,
     )
 
     for module in (main, auth, clusters, schools, evaluations, toolkit, overview, records,
-                   case_studies, lesson_studies, search, inbox, matching, brokering, admin, api):
+                   case_studies, lesson_studies, search, inbox, matching, brokering, admin, api,
+                   tokens):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

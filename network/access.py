@@ -93,7 +93,10 @@ RULES: dict[tuple[type, str], Rule] = {
 
 
 def _writes(actor: User, record: Record) -> bool:
-    return actor.id == record.author_id or any(c.user_id == actor.id for c in record.coauthors)
+    """An author or co-author who still belongs to the record's school: authorship grants
+    nothing once its author has left (or been removed from) that school."""
+    return _in_school(actor, record.school_id) and (
+        actor.id == record.author_id or any(c.user_id == actor.id for c in record.coauthors))
 
 
 def _reviews(actor: User, record: Record) -> bool:
@@ -140,9 +143,17 @@ def _asked_by(actor: User, school: School) -> bool:
         SupportRequest.school_id == school.id, SupportRequest.status != "withdrawn")))
 
 
+def _brokered(actor: User, p: Partnership) -> bool:
+    """The partnership's broker while they still hold the standing they brokered it with:
+    the LLE designation, or coordinating the cluster of either school."""
+    return actor.id == p.broker_id and (
+        actor.is_lle or _coordinates(actor, _school_cluster(p.supported_school_id))
+        or _coordinates(actor, _school_cluster(p.supporting_school_id)))
+
+
 def _party(actor: User, p: Partnership) -> bool:
     """The broker, either school's leaders, or either school's cluster coordinators."""
-    return (actor.id == p.broker_id or _leads(actor, p.supported_school_id)
+    return (_brokered(actor, p) or _leads(actor, p.supported_school_id)
             or _leads(actor, p.supporting_school_id)
             or _coordinates(actor, _school_cluster(p.supported_school_id))
             or _coordinates(actor, _school_cluster(p.supporting_school_id)))
@@ -165,10 +176,10 @@ RULES.update({
     (Partnership, "view"): _party,
     (Partnership, "decide"): _decides,
     (Partnership, "track"): lambda a, p: p.status == "active" and (
-        a.id == p.broker_id or _leads(a, p.supported_school_id)
+        _brokered(a, p) or _leads(a, p.supported_school_id)
         or _leads(a, p.supporting_school_id)),
     (Partnership, "review"): lambda a, p: p.status == "active" and (
-        a.id == p.broker_id or _heads(a, p.supported_school_id)
+        _brokered(a, p) or _heads(a, p.supported_school_id)
         or _heads(a, p.supporting_school_id)),
     (Partnership, "write_case_study"): lambda a, p: p.status == "closed"
     and _leads(a, p.supported_school_id),

@@ -52,5 +52,14 @@ def from_environment(instance: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "5 per minute"),
+        # "development" lets the app start without PUBLIC_URL (links then point at
+        # http://127.0.0.1:5000); anywhere else PUBLIC_URL is required.
+        "NETWORK_ENV": env.get("NETWORK_ENV", "production"),
+        "PUBLIC_URL": env.get("PUBLIC_URL") or None,
+        "TRUSTED_HOSTS": [h.strip() for h in env["TRUSTED_HOSTS"].split(",") if h.strip()]
+        if env.get("TRUSTED_HOSTS") else None,
+        "EMAIL_VERIFY_MAX_AGE": 2 * 24 * 3600,
+        "DRAFT_MAX_BYTES": 200 * 1024,
+        "DRAFTS_PER_PERSON": 5,
         "LOG_FORMAT": "text" if env.get("LOG_FORMAT", "json").lower() == "text" else "json",
     }

@@ -20,8 +20,8 @@ from network.services.errors import Invalid
 
 def install(app: Flask) -> None:
     """Add the project's commands to `flask`."""
-    for command in (init_db, import_register, seed_demo, create_user, create_token, backup,
-                    restore, reindex, check_index, send_notifications):
+    for command in (init_db, import_register, seed_demo, create_user, create_token, revoke_token,
+                    backup, restore, reindex, check_index, send_notifications):
         app.cli.add_command(command)
 
 
@@ -123,12 +123,40 @@ def create_user(email: str, name: str, password: str, site_admin: bool, lle: boo
 
 @click.command("create-token")
 @click.argument("email")
-def create_token(email: str):
+@click.option("--name", default="Command line", show_default=True, help="What the token is for.")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 365),
+              help="How long it lasts.")
+@click.option("--write", is_flag=True, help="Allow changes through the API (read-only without).")
+def create_token(email: str, name: str, days: int, write: bool):
     """Print a new API bearer token for EMAIL (shown once; only its hash is kept)."""
+    from network.services import tokens
+
     user = db.session.scalar(select(User).where(User.email == accounts.normalise_email(email)))
     if user is None:
         raise click.ClickException(f"No account has the email {email}.")
-    click.echo(f"API token for {user.email}: {accounts.create_api_token(user)}")
+    try:
+        _token, secret = tokens.create(None, name, days, "write" if write else "read", owner=user)
+    except Invalid as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"API token for {user.email}: {secret}")
+
+
+@click.command("revoke-token")
+@click.option("--id", "token_id", type=int, help="The token's number (see /admin/tokens).")
+@click.option("--email", help="Revoke every token of the person with this email.")
+def revoke_token(token_id: int | None, email: str | None):
+    """Revoke one API token by its id, or all of a person's tokens by their email."""
+    from network.services import tokens
+    from network.services.errors import NotFound
+
+    if (token_id is None) == (email is None):
+        raise click.UsageError("Give either --id or --email.")
+    try:
+        revoked = tokens.revoke_by_cli(token_id=token_id, email=email)
+    except NotFound as error:
+        raise click.ClickException(f"No token {token_id}." if token_id is not None
+                                   else f"No account has the email {email}.") from error
+    click.echo(f"Revoked {len(revoked)} token(s).")
 
 
 @click.command("backup")

@@ -1,12 +1,14 @@
 """Sending email through the configured backend.
 
-`outbox` (the default) writes each message to the log and to an outbox that site
-admins can read; `smtp://host:port` hands it to a mail server; `log` only logs.
+`outbox` (the default) keeps each message in an outbox that site admins can read;
+`smtp://host:port` hands it to a mail server; `log` only logs. The log says who, what
+subject and which message id, never the body (it may hold a live reset link).
 """
 
 import logging
 import smtplib
 from email.message import EmailMessage
+from email.utils import make_msgid
 from urllib.parse import urlparse
 
 from flask import current_app
@@ -20,7 +22,8 @@ log = logging.getLogger(__name__)
 def send(recipient: str, subject: str, body: str) -> None:
     """Send one plain-text email to `recipient` (the caller's transaction records it)."""
     backend = current_app.config["MAIL_BACKEND"]
-    log.info("mail to=%s subject=%r\n%s", recipient, subject, body)
+    message_id = make_msgid(domain="improvement-network")
+    log.info("mail to=%s subject=%r id=%s", recipient, subject, message_id)
     if backend == "outbox":
         db.session.add(OutboxMail(recipient=recipient, subject=subject, body=body))
     elif backend.startswith("smtp://"):
@@ -29,6 +32,7 @@ def send(recipient: str, subject: str, body: str) -> None:
         message["From"] = current_app.config["MAIL_FROM"]
         message["To"] = recipient
         message["Subject"] = subject
+        message["Message-ID"] = message_id
         message.set_content(body)
         with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=10) as smtp:
             smtp.send_message(message)

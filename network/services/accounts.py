@@ -18,8 +18,9 @@ from network.extensions import db
 from network.ops import mail
 from network.services.errors import Invalid
 
-# Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+# Checked against when the email is unknown, so a wrong email costs as long as a wrong
+# password: one per hash method, made with the same algorithm and cost as real ones.
+_STAND_INS: dict[str, str] = {}
 
 
 class Anonymous(AnonymousUserMixin):
@@ -57,7 +58,8 @@ def find_by_email(email: str) -> User | None:
 
 
 def sign_up(name: str, email: str, password: str, **attributes) -> User:
-    """Create an account; refuses an email that is already registered."""
+    """Create a confirmed account straight away (site admins, the command line); refuses an
+    email that is already registered."""
     if find_by_email(email):
         raise Invalid("An account with this email address already exists. "
                            "Sign in, or reset your password.", field="email")
@@ -68,16 +70,90 @@ def sign_up(name: str, email: str, password: str, **attributes) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active account these credentials belong to, or None (with the same effort)."""
+def request_sign_up(name: str, email: str, password: str, confirm_link: Callable[[str], str],
+                    sign_in_link: str, reset_link: str) -> None:
+    """Email the link that finishes a new account, or, if the email already has one, a
+    reminder with sign-in and reset links; the caller answers the same either way."""
+    password_hash = hash_password(password)  # hashed either way: both answers take as long
     user = find_by_email(email)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.is_active:
-        audit.record(user, "sign-in failed", f"user:{user.id}")
+    if user is not None and user.email_verified_at is not None:
+        mail.send(user.email, "You already have an Improvement Network account",
+                  f"Hello {user.name},\n\nSomeone (probably you) tried to create an account "
+                  f"with this email address, but you already have one.\n\nSign in: "
+                  f"{sign_in_link}\n\nForgotten your password? Choose a new one: {reset_link}"
+                  f"\n\nIf this was not you, you can ignore this email.")
         db.session.commit()
+        return
+    if user is None:
+        user = User(email=normalise_email(email))
+        db.session.add(user)
+    # Not yet confirmed: the latest sign-up's name and password count, and earlier links stop.
+    user.name, user.password_hash = name.strip(), password_hash
+    db.session.flush()
+    user.email_verified_at = None  # after the INSERT, whose column default confirms
+    db.session.flush()
+    token = _confirm_serializer().dumps({"u": user.id, "p": user.password_hash[-12:]})
+    days = current_app.config["EMAIL_VERIFY_MAX_AGE"] // 86400
+    mail.send(user.email, "Confirm your email address: Improvement Network",
+              f"Hello {user.name},\n\nTo finish creating your account, follow this link "
+              f"within {days} days:\n\n{confirm_link(token)}\n\n"
+              f"If you did not ask for an account, ignore this email.")
+    db.session.commit()
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-confirm")
+
+
+def user_for_confirm_token(token: str) -> User | None:
+    """The account a confirmation link was made for, if genuine, unexpired and not yet used."""
+    try:
+        data = _confirm_serializer().loads(token,
+                                           max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"])
+    except (BadSignature, SignatureExpired):
         return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.email_verified_at is not None or not user.is_active or \
+            user.password_hash[-12:] != data.get("p"):
+        return None
+    return user
+
+
+def confirm_email(token: str) -> User:
+    """Finish an account from its emailed link; the link then stops working."""
+    user = user_for_confirm_token(token)
+    if user is None:
+        raise Invalid("This link has expired or has already been used. "
+                      "Sign in, or sign up again for a new link.")
+    user.email_verified_at = datetime.now(UTC)
+    audit.record(user, "email confirmed", f"user:{user.id}")
+    db.session.commit()
+    return user
+
+
+def _stand_in_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _STAND_INS:
+        _STAND_INS[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _STAND_INS[method]
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account these credentials belong to, or None (with the same effort); an
+    account whose email is not yet confirmed is refused with what to do."""
+    user = find_by_email(email)
+    stored = user.password_hash if user is not None else _stand_in_hash()
+    usable = user is not None and user.is_active
+    # End the read before the slow hash, so no lock is held (SQLite's write lock) meanwhile.
+    db.session.commit()
+    if not check_password_hash(stored, password) or not usable:
+        if user is not None:
+            audit.record(user, "sign-in failed", f"user:{user.id}")
+            db.session.commit()
+        return None
+    if user.email_verified_at is None:
+        raise Invalid("Confirm your email address first: follow the link in the email we "
+                      "sent you. To get a new link, sign up again with the same address.")
     return user
 
 
@@ -116,19 +192,22 @@ def load_session_user(key: str) -> User | None:
 
 
 def change_password(actor: User, current: str, new: str) -> User:
-    """Change the actor's password and end every other session they have open."""
+    """Change the actor's password; every session and API token they have ends, and this
+    browser is signed in afresh."""
     if not check_password_hash(actor.password_hash, current):
         raise Invalid("Your current password is not correct.", field="current_password")
-    _set_password(actor, new)
+    _set_password(actor, new, "password changed")
     audit.record(actor, "password changed", f"user:{actor.id}")
     db.session.commit()
     return open_session(actor)
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(user: User, password: str, reason: str) -> None:
+    from network.services.standing import end_access
+
     user.password_hash = hash_password(password)
     user.password_changed_at = datetime.now(UTC)
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    end_access(user, reason)
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -164,12 +243,14 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def reset_password(token: str, new: str) -> User:
-    """Set a new password from a reset link; the link then stops working."""
+    """Set a new password from a reset link; the link then stops working, and every session
+    and API token of the account ends."""
     user = user_for_reset_token(token)
     if user is None:
         raise Invalid("This reset link has expired or has already been used. "
                            "Ask for a new one.")
-    _set_password(user, new)
+    _set_password(user, new, "password reset")
+    user.email_verified_at = user.email_verified_at or datetime.now(UTC)  # the link proves it
     audit.record(user, "password reset", f"user:{user.id}")
     db.session.commit()
     return user

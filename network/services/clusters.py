@@ -31,6 +31,20 @@ def claimable_school(urn: str, field: str = "urn") -> RegisterSchool:
     return entry
 
 
+def require_one_head(school_id: int | None, role: str | None, person: User | None = None,
+                     field: str | None = None) -> None:
+    """THE rule every way into a school follows (invitations, joins, role changes): a school
+    has one headteacher, so making someone else its head is refused while it has one. The
+    database's partial unique index (uq_users_one_head) backs this up against races."""
+    if role != "headteacher" or school_id is None:
+        return
+    head = db.session.scalar(select(User).where(User.school_id == school_id,
+                                                User.school_role == "headteacher"))
+    if head is not None and (person is None or head.id != person.id):
+        raise Invalid("This school already has a headteacher. Change their role first, "
+                      "or choose another role.", field)
+
+
 def _require_no_school(actor: User) -> None:
     if actor.school_id is not None:
         raise Invalid("You already belong to a school on the platform.")
@@ -143,6 +157,7 @@ def decide_join_request(actor: User, cluster_id: int, request_id: int, approve: 
     join.decided_by_id, join.decided_at, join.reason = actor.id, datetime.now(UTC), reason.strip()
     if approve:
         school = _add_school(join.cluster, entry)
+        require_one_head(school.id, "headteacher", requester, "decision")
         requester.school_id, requester.school_role = school.id, "headteacher"
     outcome = "approved" if approve else "declined"
     inbox.notify(requester, f"Your request to join {join.cluster.name} was {outcome}",
@@ -175,6 +190,7 @@ def create_invitation(actor: User, cluster_id: int, school_id: int | None, role:
         if school.cluster_id != cluster.id:
             raise NotFound
         require(actor, "invite", school)
+        require_one_head(school.id, role, field="role")
     token = secrets.token_urlsafe(24)
     days = current_app.config["INVITATION_DAYS"]
     invitation = Invitation(cluster=cluster, school_id=school_id, role=role, note=note.strip(),
@@ -232,6 +248,7 @@ def accept_invitation(actor: User, token: str, urn: str | None = None) -> School
         school = _add_school(invitation.cluster, claimable_school(urn or ""))
     else:
         school = invitation.school
+    require_one_head(school.id, invitation.role, actor)
     actor.school_id, actor.school_role = school.id, invitation.role
     invitation.used_at = datetime.now(UTC)
     for coordinator in coordinators(invitation.cluster):

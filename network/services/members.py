@@ -7,8 +7,9 @@ from network import audit
 from network.access import members_of_cluster, refuse, require, require_site_admin
 from network.extensions import db
 from network.services import inbox
-from network.services.clusters import cluster_for
+from network.services.clusters import cluster_for, require_one_head
 from network.services.errors import Invalid, NotFound
+from network.services.standing import end_access
 
 
 def members(actor: User, cluster_id: int) -> list[User]:
@@ -40,14 +41,12 @@ def change_role(actor: User, cluster_id: int, user_id: int, school_role: str,
                 coordinator: bool) -> User:
     """Set a member's school role and whether they coordinate the cluster."""
     person = member(actor, cluster_id, user_id)
-    if school_role == "headteacher" and person.school_role != "headteacher":
-        head = db.session.scalar(select(User.id).where(User.school_id == person.school_id,
-                                                       User.school_role == "headteacher"))
-        if head:
-            raise Invalid("This school already has a headteacher. Change their role first.",
-                               "school_role")
+    require_one_head(person.school_id, school_role, person, "school_role")
     before = f"{person.school_role}, coordinator={person.is_coordinator}"
+    lost = person.is_coordinator and not coordinator
     person.school_role, person.is_coordinator = school_role, coordinator
+    if lost:
+        end_access(person, "coordinator designation withdrawn", actor)
     inbox.notify(person, "Your role has changed",
                  f"You are now {school_role.replace('_', ' ')}"
                  + (" and a cluster coordinator." if coordinator else "."))
@@ -64,6 +63,7 @@ def remove(actor: User, cluster_id: int, user_id: int) -> User:
         raise Invalid("You cannot remove the cluster's only coordinator.")
     person.school_id, person.school_role, person.is_coordinator = None, None, False
     audit.record(actor, "member removed", f"user:{person.id}")
+    end_access(person, "removed from their school", actor)
     db.session.commit()
     return person
 
@@ -93,8 +93,11 @@ def set_designations(actor: User, user_id: int, lle: bool, site_admin: bool) -> 
     person = person_for_admin(actor, user_id)
     if person.id == actor.id and not site_admin:
         raise Invalid("You cannot withdraw your own site-admin designation.", "designations")
+    lost = (person.is_lle and not lle) or (person.is_site_admin and not site_admin)
     person.is_lle, person.is_site_admin = lle, site_admin
     audit.record(actor, "designations changed", f"user:{person.id}",
                  f"lle={lle}, site_admin={site_admin}")
+    if lost:
+        end_access(person, "designation withdrawn", actor)
     db.session.commit()
     return person

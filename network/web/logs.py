@@ -83,14 +83,15 @@ def configure(log_format: str = "json", level: int = logging.INFO) -> logging.Ha
 
 
 def say_rate_limit_storage(app: Flask) -> str:
-    """Log, once at startup, where sign-in throttling is counted: Redis or this process."""
+    """Log, once at startup, where sign-in attempts are counted: Redis or the database (either
+    is shared by every process)."""
     uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
-    if uri.startswith("memory"):
-        where = "memory (each process counts alone; set REDIS_URL to share)"
-    else:
+    if uri.startswith(("redis://", "rediss://")):
         where = "redis at " + re.sub(r"//[^@/]*@", "//", uri)  # never log a password
-    logging.getLogger("network").info("rate limits stored in %s", where,
-                                      extra={"rate_limit_storage": uri.split(":", 1)[0]})
+    else:
+        where = "the database (set REDIS_URL to count them in Redis)"
+    logging.getLogger("network").info("sign-in attempts counted in %s", where, extra={
+        "rate_limit_storage": "redis" if where.startswith("redis") else "database"})
     return where
 
 

@@ -4,6 +4,9 @@ import secrets
 
 from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import get_host
 
 from network.web import form_recovery
 
@@ -41,8 +44,29 @@ def _refuse_impossible(app: Flask) -> None:
         abort(413)
 
 
+class _TrustedHostsOnly:
+    """400 for a Host not in TRUSTED_HOSTS, answered before Flask routes the request (its own
+    check leaves no URL adapter, so the error page could not even be drawn)."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        hosts = self.app.config.get("TRUSTED_HOSTS")
+        if hosts:
+            try:
+                get_host(environ, hosts)
+            except SecurityError:
+                response = Response("Bad request: this site does not answer to that host name.",
+                                    400, mimetype="text/plain")
+                return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+
 def install(app: Flask) -> None:
-    """Require sign-in for every non-public view and add security headers to every answer."""
+    """Require sign-in for every non-public view and add security headers to every answer;
+    refuse a Host that is not trusted."""
+    app.wsgi_app = _TrustedHostsOnly(app, app.wsgi_app)
 
     @app.before_request
     def _nonce_and_login():

@@ -14,6 +14,15 @@ NEW_PASSWORD = [InputRequired("Enter a password"),
                 Length(min=10, max=200, message="Password must be between 10 and 200 characters")]
 
 
+def new_password(label: str = "Password") -> tuple[PasswordField, PasswordField]:
+    """A new password and its confirmation, typed twice so a slip is caught."""
+    return (PasswordField(label, widget=GovPasswordInput(), validators=NEW_PASSWORD,
+                          description="At least 10 characters"),
+            PasswordField(f"Confirm {label.lower()}", widget=GovPasswordInput(), validators=[
+                InputRequired(f"Confirm your {label.lower()}"),
+                EqualTo("password", "The passwords do not match")]))
+
+
 class SignUpForm(FlaskForm):
     """Create an account."""
 
@@ -21,11 +30,7 @@ class SignUpForm(FlaskForm):
         InputRequired("Enter your full name"), NoNulls(),
         Length(max=120, message="Full name must be 120 characters or fewer")])
     email = EmailField("Email address", widget=GovTextInput(), validators=EMAIL)
-    password = PasswordField("Password", widget=GovPasswordInput(), validators=NEW_PASSWORD,
-                             description="At least 10 characters")
-    confirm = PasswordField("Confirm password", widget=GovPasswordInput(), validators=[
-        InputRequired("Confirm your password"),
-        EqualTo("password", "The passwords do not match")])
+    password, confirm = new_password()
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
@@ -43,11 +48,7 @@ class ChangePasswordForm(FlaskForm):
 
     current_password = PasswordField("Current password", widget=GovPasswordInput(),
                                      validators=[InputRequired("Enter your current password")])
-    password = PasswordField("New password", widget=GovPasswordInput(), validators=NEW_PASSWORD,
-                             description="At least 10 characters")
-    confirm = PasswordField("Confirm new password", widget=GovPasswordInput(), validators=[
-        InputRequired("Confirm your new password"),
-        EqualTo("password", "The passwords do not match")])
+    password, confirm = new_password("New password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
@@ -61,9 +62,11 @@ class ResetRequestForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     """Choose a new password from a reset link."""
 
-    password = PasswordField("New password", widget=GovPasswordInput(), validators=NEW_PASSWORD,
-                             description="At least 10 characters")
-    confirm = PasswordField("Confirm new password", widget=GovPasswordInput(), validators=[
-        InputRequired("Confirm your new password"),
-        EqualTo("password", "The passwords do not match")])
+    password, confirm = new_password("New password")
     submit = SubmitField("Set new password", widget=GovSubmitInput())
+
+
+class ConfirmEmailForm(FlaskForm):
+    """Finish an account from its emailed link."""
+
+    submit = SubmitField("Confirm email address", widget=GovSubmitInput())

@@ -9,7 +9,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from network.services import admin, members
+from network.services import admin, members, tokens
 from network.services import public_bodies as bodies
 from network.services.errors import Invalid
 from network.services.public_bodies import PublicBodyError
@@ -89,6 +89,27 @@ def public_bodies():
             return redirect(url_for("admin.public_bodies"))
     return render_template("admin/public_bodies.html", form=form, added=added), \
         400 if form.errors else 200
+
+
+@bp.get("/tokens")
+@cross_cluster
+def api_tokens():
+    """Every API token, or one person's (by email), with a Revoke button on each live one."""
+    email = request.args.get("email", "")[:254]
+    return render_template("admin/tokens.html", email=email,
+                           rows=tokens.for_admin(current_user, email), live=tokens.is_live)
+
+
+@bp.post("/tokens/revoke")
+@cross_cluster
+def revoke_api_token():
+    """Revoke anyone's API token."""
+    from network.web.views.tokens import token_id_from_form
+
+    admin.check(current_user)
+    token = tokens.revoke(current_user, token_id_from_form())
+    flash(f"Token {token.id} (“{token.name}”) has been revoked.", "success")
+    return redirect(url_for("admin.api_tokens", email=request.args.get("email", "")[:254]))
 
 
 def _day(name: str) -> date | None:

@@ -1,13 +1,22 @@
 """The JSON API, version 1: bearer tokens, JSON errors."""
 
+from dataclasses import replace
 from functools import wraps
 
 from flask import Blueprint, abort, g, jsonify, request
 
-from models import Record, School, SchoolBarrier, SelfEvaluation, User
+from models import (
+    LessonStudyBody,
+    Record,
+    School,
+    SchoolBarrier,
+    SelfEvaluation,
+    User,
+    record_bodies,
+)
 from network.access import can, can_see_profile, refuse
 from network.domain.anonymity import context_bands
-from network.services import accounts, contexts, records, schools
+from network.services import contexts, records, schools, tokens
 from network.services.evaluations import all_standard_ids, latest, offers_and_needs, public_offers
 from network.services.profiles import barriers_of, current_group, group_history, profile_of
 
@@ -15,12 +24,16 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def token_required(view):
-    """Answer 401 unless the request carries a valid bearer token; the user is `g.api_user`."""
+    """Answer 401 unless the request carries a live (unrevoked, unexpired) bearer token, and
+    403 when a read-only token asks to change something; the user is `g.api_user`."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        user = accounts.user_for_api_token(token.strip()) if scheme.lower() == "bearer" else None
+        scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+        user, why = tokens.authenticate(secret.strip(), request.method) \
+            if scheme.lower() == "bearer" else (None, "invalid")
+        if why == "scope":
+            return jsonify(error="This token is read-only."), 403
         if user is None:
             abort(401)
         g.api_user = user
@@ -163,13 +176,15 @@ def _iso(moment) -> str | None:
 
 def _record_json(user: User, record: Record) -> dict:
     """The working copy for those who may see drafts (the authors and the school's leaders);
-    for every other reader only the live copy, with the school named only if it chose to be."""
+    for every other reader only the live copy, with the school named only if it chose to be.
+    Bodies are read through their schema (models/record_bodies.py), so every key is there."""
     if can(user, "see_draft", record):
         school = records.school_of(record)
         return {
             "id": record.id, "kind": record.kind, "status": record.status,
             "visibility": record.published_visibility if record.is_live else record.audience,
-            "title": record.title, "body": record.body,
+            "title": record.title,
+            "body": record_bodies.read(record.kind, record.body).to_json(),
             "context": contexts.preview_of(record),
             "tags": {"barriers": [b.barrier_slug for b in record.barriers],
                      "standards": [s.standard_id for s in record.standards]},
@@ -183,18 +198,19 @@ def _record_json(user: User, record: Record) -> dict:
                           "published_at": _iso(record.published_at),
                           "context": record.published_context} if record.is_live else None,
         }
-    body = dict(record.published_body or {})
-    if not record.published_attributed and isinstance(body.get("team"), dict):
-        body["team"] = {k: v for k, v in body["team"].items() if k != "member_ids"}
-    if "related_case_studies" in body:
-        body["related_case_studies"] = [r.id for r in records.related_for(user, record, True)]
+    body = record_bodies.read(record.kind, record.published_body)
+    if isinstance(body, LessonStudyBody):
+        body = replace(body, related_case_studies=tuple(
+            r.id for r in records.related_for(user, record, True)))
+    shown = body.to_json()
+    if not record.published_attributed and "team" in shown:
+        del shown["team"]["member_ids"]  # who wrote it would name the school
     answer = {
         "id": record.id, "kind": record.kind, "status": "published",
         "visibility": record.published_visibility,
-        "title": record.published_title, "body": body,
+        "title": record.published_title, "body": shown,
         "context": record.published_context,
-        "tags": {"barriers": list(body.get("barriers") or []),
-                 "standards": list(body.get("standards") or [])},
+        "tags": {"barriers": list(body.barriers), "standards": list(body.standards)},
         "published_at": _iso(record.published_at),
     }
     if record.published_attributed:

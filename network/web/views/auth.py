@@ -1,11 +1,12 @@
 """Signing up, in and out, and passwords."""
 
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -14,17 +15,19 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from network.extensions import limiter
-from network.services import accounts
+from network.services import accounts, throttle
 from network.services.errors import Invalid
 from network.web import form_recovery
+from network.web.errors import render_error
 from network.web.forms.auth import (
     ChangePasswordForm,
+    ConfirmEmailForm,
     ResetPasswordForm,
     ResetRequestForm,
     SignInForm,
     SignUpForm,
 )
+from network.web.links import public_url
 from network.web.security import public
 from network.web.views import attach_error
 
@@ -51,39 +54,71 @@ def _start_session(user) -> None:
 @bp.route("/signup", methods=["GET", "POST"])
 @public
 def signup():
-    """Create an account, then carry on to register or join a cluster."""
+    """Start an account: the emailed link finishes it (the answer is the same for an email
+    that already has one, which is told so by email instead)."""
     form = SignUpForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.sign_up(form.name.data, form.email.data, form.password.data)
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            _start_session(user)
-            flash("Your account has been created.", "success")
-            return redirect(_safe_next(url_for("main.home")))
+        target = _safe_next("")
+        accounts.request_sign_up(
+            form.name.data, form.email.data, form.password.data,
+            confirm_link=lambda token: public_url("auth.confirm_email", token=token,
+                                                  **({"next": target} if target else {})),
+            sign_in_link=public_url("auth.login"), reset_link=public_url("auth.request_reset"))
+        return render_template("auth/signup_sent.html", email=form.email.data)
     return render_template("auth/signup.html", form=form)
 
 
-def _failed_sign_in(response) -> bool:
-    return request.method == "POST" and response.status_code != 302
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm_email(token: str):
+    """Finish an account from the emailed link (a button, so mail scanners opening the link
+    use nothing), then carry on signed in."""
+    if accounts.user_for_confirm_token(token) is None:
+        return render_template("auth/confirm_invalid.html"), 400
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        user = accounts.confirm_email(token)
+        _start_session(user)
+        flash("Your account has been created.", "success")
+        return redirect(_safe_next(url_for("main.home")))
+    return render_template("auth/confirm_email.html", form=form)
+
+
+def _too_many(wait: int):
+    """429 with Retry-After, and a page that says when to try again."""
+    until = (datetime.now(UTC) + timedelta(seconds=wait)).strftime("%H:%M:%S")
+    span = f"{wait} seconds" if wait < 120 else f"{-(-wait // 60)} minutes"
+    body, code = render_error(429, f"Too many sign-in attempts. Wait {span} (until {until} "
+                                   f"UTC) and try again.")
+    response = make_response(body, code)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"],
-               deduct_when=_failed_sign_in, error_message="Too many attempts")
 def login():
-    """Sign in; repeated failures from one address are throttled (429)."""
+    """Sign in; each attempt is counted before its password is checked, and past the limit
+    (per address and per email) the answer is 429 with when to try again."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            _start_session(user)
-            return redirect(_safe_next(url_for("main.home")))
-        form.form_errors.append("Enter a correct email address and password.")
+        subjects = [f"ip:{request.remote_addr}",
+                    f"email:{accounts.normalise_email(form.email.data)[:250]}"]
+        wait = throttle.spend(subjects)
+        if wait:
+            return _too_many(wait)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except Invalid as error:
+            form.form_errors.append(str(error))
+        else:
+            if user is not None:
+                throttle.refund(subjects)
+                _start_session(user)
+                return redirect(_safe_next(url_for("main.home")))
+            form.form_errors.append("Enter a correct email address and password.")
     return render_template("auth/login.html", form=form)
 
 
@@ -124,8 +159,8 @@ def request_reset():
     """Ask for a reset link; the answer is the same whether or not the account exists."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.send_password_reset(form.email.data, lambda token: url_for(
-            "auth.reset_password", token=token, _external=True))
+        accounts.send_password_reset(form.email.data, lambda token: public_url(
+            "auth.reset_password", token=token))
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/reset_request.html", form=form)
 

@@ -17,7 +17,8 @@ from network.web.forms.clusters import (
     RegisterClusterForm,
     RemoveMemberForm,
 )
-from network.web.views import attach_error
+from network.web.links import public_url
+from network.web.views import attach_error, carry_out, submit_once
 
 bp = Blueprint("clusters", __name__)
 
@@ -46,19 +47,15 @@ def register_cluster():
     form = RegisterClusterForm()
     query, matches, searching = _school_finder(form)
     if not searching and form.validate_on_submit():
-        again = once.repeated(url_for("main.home"))
-        if again:
-            return again
-        try:
-            cluster = clusters.register_cluster(current_user, form.name.data,
-                                                form.description.data or "", form.region.data,
-                                                form.urn.data)
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            once.done(url_for("clusters.show", cluster_id=cluster.id))
-            flash(f"{cluster.name} is registered. Invite the other schools next.", "success")
-            return redirect(url_for("clusters.show", cluster_id=cluster.id))
+        answer = submit_once(
+            form, url_for("main.home"),
+            lambda: clusters.register_cluster(current_user, form.name.data,
+                                              form.description.data or "", form.region.data,
+                                              form.urn.data),
+            lambda cluster: url_for("clusters.show", cluster_id=cluster.id),
+            lambda cluster: f"{cluster.name} is registered. Invite the other schools next.")
+        if answer:
+            return answer
     return render_template("clusters/register.html", form=form, query=query, matches=matches,
                            chosen=register.entry((form.urn.data or "").strip()))
 
@@ -78,18 +75,14 @@ def join(cluster_id: int):
     form = JoinRequestForm()
     query, matches, searching = _school_finder(form)
     if not searching and form.validate_on_submit():
-        again = once.repeated(url_for("main.home"))
-        if again:
-            return again
-        try:
-            clusters.request_to_join(current_user, cluster.id, form.urn.data,
-                                     form.message.data or "")
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            once.done(url_for("main.home"))
-            flash("Your request has been sent. You will hear in your inbox.", "success")
-            return redirect(url_for("main.home"))
+        answer = submit_once(
+            form, url_for("main.home"),
+            lambda: clusters.request_to_join(current_user, cluster.id, form.urn.data,
+                                             form.message.data or ""),
+            lambda _request: url_for("main.home"),
+            "Your request has been sent. You will hear in your inbox.")
+        if answer:
+            return answer
     return render_template("clusters/join.html", cluster=cluster, form=form, query=query,
                            matches=matches, chosen=register.entry((form.urn.data or "").strip()))
 
@@ -121,14 +114,14 @@ def member_edit(cluster_id: int, user_id: int):
     form = MemberRoleForm(data={"school_role": person.school_role,
                                 "coordinator": "yes" if person.is_coordinator else "no"})
     if form.validate_on_submit():
-        try:
-            members.change_role(current_user, cluster_id, user_id, form.school_role.data,
-                                form.coordinator.data == "yes")
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            flash(f"{person.name}'s role has been saved.", "success")
-            return redirect(url_for("clusters.member_list", cluster_id=cluster_id))
+        answer = carry_out(
+            form, lambda: members.change_role(current_user, cluster_id, user_id,
+                                              form.school_role.data,
+                                              form.coordinator.data == "yes"),
+            url_for("clusters.member_list", cluster_id=cluster_id),
+            f"{person.name}'s role has been saved.")
+        if answer:
+            return answer
     return render_template("clusters/member_edit.html", person=person, form=form,
                            remove_form=RemoveMemberForm(), cluster_id=cluster_id)
 
@@ -177,7 +170,7 @@ def invitations(cluster_id: int):
         _, token = clusters.create_invitation(current_user, cluster.id, school_id,
                                               form.role.data, form.note.data or "")
         once.done(here)  # a repeat lists the invitation; its link was shown only the first time
-        link = url_for("clusters.accept_invitation", token=token, _external=True)
+        link = public_url("clusters.accept_invitation", token=token)  # sent on by email
     return render_template("clusters/invitations.html", cluster=cluster, form=form, link=link,
                            invitations=clusters.invitations(current_user, cluster.id))
 
@@ -231,13 +224,13 @@ def join_request(cluster_id: int, request_id: int):
     join = clusters.get_join_request(current_user, cluster_id, request_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            clusters.decide_join_request(current_user, cluster_id, request_id,
-                                         form.decision.data == "approve", form.reason.data or "")
-        except Invalid as error:
-            attach_error(form, error)
-        else:
-            flash(f"The request from {join.register_entry.name} was {join.status}.", "success")
-            return redirect(url_for("clusters.join_requests", cluster_id=cluster_id))
+        answer = carry_out(
+            form, lambda: clusters.decide_join_request(current_user, cluster_id, request_id,
+                                                       form.decision.data == "approve",
+                                                       form.reason.data or ""),
+            url_for("clusters.join_requests", cluster_id=cluster_id),
+            lambda _: f"The request from {join.register_entry.name} was {join.status}.")
+        if answer:
+            return answer
     return render_template("clusters/join_request.html", join=join, form=form,
                            decide=can(current_user, "decide", join))

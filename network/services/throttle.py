@@ -1,0 +1,87 @@
+"""Sign-in throttling that counts an attempt before its password is checked.
+
+Each attempt adds one to the count of its address and of its email in the current window,
+atomically (Redis INCR when REDIS_URL is set, else one INSERT ... ON CONFLICT DO UPDATE ...
+RETURNING on SQLite or PostgreSQL), and only attempts within the limit are evaluated: so
+any number of parallel guesses evaluates at most the limit. A successful sign-in gives its
+attempt back.
+"""
+
+import math
+import time
+
+import limits
+from flask import current_app
+from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from models.users import SignInAttempt
+from network.extensions import db
+
+_REDIS: dict[str, object] = {}
+
+
+def _limit() -> tuple[int, int]:
+    item = limits.parse(current_app.config["LOGIN_LIMIT"])
+    return item.amount, item.get_expiry()
+
+
+def _redis():
+    uri = current_app.config.get("RATELIMIT_STORAGE_URI") or ""
+    if not uri.startswith(("redis://", "rediss://")):
+        return None
+    if uri not in _REDIS:
+        import redis
+
+        _REDIS[uri] = redis.Redis.from_url(uri, socket_timeout=5)
+    return _REDIS[uri]
+
+
+def _add(subject: str, window: int, period: int) -> int:
+    """Add one attempt to `subject` in `window`; how many there are now."""
+    store = _redis()
+    if store is not None:
+        key = f"network:sign-in:{subject}:{window}"
+        pipe = store.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, period + 1)
+        return int(pipe.execute()[0])
+    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)
+    statement = insert(SignInAttempt).values(subject=subject, window_start=window, tries=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["subject", "window_start"],
+        set_={"tries": SignInAttempt.tries + 1}).returning(SignInAttempt.tries)
+    tries = db.session.execute(statement).scalar_one()
+    if tries == 1:  # a new window: forget the old ones
+        db.session.execute(delete(SignInAttempt).where(
+            SignInAttempt.window_start < window - period))
+    db.session.commit()
+    return tries
+
+
+def spend(subjects: list[str]) -> int:
+    """Count one attempt for each subject ("ip:..." and "email:..."); 0 if it may go ahead,
+    else how many seconds until it may be tried again."""
+    amount, period = _limit()
+    now = time.time()
+    window = int(now // period * period)
+    db.session.commit()  # nothing of this request's may ride in the counter's transaction
+    over = [tries > amount for tries in (_add(s, window, period) for s in subjects)]
+    if any(over):
+        return max(1, math.ceil(window + period - now))
+    return 0
+
+
+def refund(subjects: list[str]) -> None:
+    """Give back the attempts of a sign-in that succeeded: only failures count."""
+    _, period = _limit()
+    window = int(time.time() // period * period)
+    store = _redis()
+    for subject in subjects:
+        if store is not None:
+            store.decr(f"network:sign-in:{subject}:{window}")
+            continue
+        db.session.execute(update(SignInAttempt).where(
+            SignInAttempt.subject == subject, SignInAttempt.window_start == window,
+            SignInAttempt.tries > 0).values(tries=SignInAttempt.tries - 1))
+    db.session.commit()
