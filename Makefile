@@ -26,12 +26,15 @@ lock:
 install: $(STAMP)
 
 # One machine, links in mail to http://127.0.0.1:5000 (deployments set PUBLIC_URL instead).
+# The job consumer (alerts, emails, digests) runs in the background beside the site and is
+# stopped when the server stops; in production it is its own process (README, Operations).
 run: export NETWORK_ENV ?= development
 run: $(STAMP)
 	$(FLASK) init-db
-	@if $(FLASK) shell -c "from models import Cluster; from network.extensions import db; raise SystemExit(0 if db.session.query(Cluster).count() else 1)" 2>/dev/null; \
-	then echo "Demo network already present (sign in as head.<URN>@demo.example.org, password improve-together)."; \
-	else $(FLASK) seed-demo --schools 40 --seed 1 --password improve-together; fi
+	$(FLASK) seed-demo --if-empty --schools 40 --seed 1 --password improve-together
+	@echo "Starting the job consumer (flask --app wsgi jobs) in the background; it stops with the site."
+	@$(FLASK) jobs --workers 2 & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # SQLite always; PostgreSQL as well, side by side, when TEST_DATABASE_URL is set (.ci/suites).

@@ -31,7 +31,7 @@ from models.register import RegisterSchool
 from models.schools import School
 from models.search_log import SavedSearch, SearchChange
 from models.toolkit import Barrier, CoreElement, PriorityGroup, Standard
-from models.users import SCHOOL_ROLES, ApiToken, SavedDraft, User, UserSession
+from models.users import SCHOOL_ROLES, ApiToken, RecoveryCode, SavedDraft, User, UserSession
 
 __all__ = [
     "MILESTONE_STATUSES",
@@ -78,6 +78,7 @@ __all__ = [
     "PUBLIC_BODY_KINDS",
     "PublicBodyEntry",
     "RegisterSchool",
+    "RecoveryCode",
     "SavedDraft",
     "SavedSearch",
     "School",

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -40,10 +40,20 @@ class User(Base):
     # How often unread inbox notices are mailed: "none", "daily" or "weekly".
     digest: Mapped[str] = mapped_column(String(6), default="none", server_default="none")
     digest_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whether to email the person what they must act on (a proposal, a join request, a contact
+    # request, a returned record); on unless they turn it off or follow an unsubscribe link.
+    email_actions: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # When the person followed the emailed link; None: signed up, not yet confirmed. Accounts
     # made any other way (invitation, admin, demo, tests) are confirmed as they are made.
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
                                                                default=utcnow)
+    # Two-factor sign-in (network/services/two_factor.py): the TOTP secret, set once the
+    # person confirmed it with a code; when it was turned on; the last time step accepted (a
+    # code is used once); when the requirement first applied to them (their grace starts).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    two_factor_required_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     school: Mapped[School | None] = relationship(back_populates="members")
 
@@ -126,6 +136,18 @@ class SavedDraft(Base):
     session_id: Mapped[str | None] = mapped_column(String(64))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                                 index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code for two-factor sign-in; only its SHA-256 is kept (the code
+    is random, 50 bits, so a fast hash is enough), and using it deletes it."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

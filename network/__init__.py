@@ -56,9 +56,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from network import indexing
-    from network.ops import cli
+    from network.ops import cli, jobs
 
     cli.install(app)
+    jobs.install(app)
     templating.install(app)
     indexing.install(app)
     return app
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         brokering,
         case_studies,
         clusters,
+        emails,
         evaluations,
         inbox,
         lesson_studies,
@@ -118,10 +120,11 @@ def _register_blueprints(app: Flask) -> None:
         search,
         tokens,
         toolkit,
+        two_factor,
     )
 
     for module in (main, auth, clusters, schools, evaluations, toolkit, overview, records,
                    case_studies, lesson_studies, search, inbox, matching, brokering, admin, api,
-                   tokens):
+                   tokens, two_factor, emails):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

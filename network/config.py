@@ -40,6 +40,12 @@ def from_environment(instance: Path) -> dict:
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "outbox"),
         "MAIL_FROM": env.get("MAIL_FROM", "no-reply@improvement-network.invalid"),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        # The job queue (network/ops/jobs.py): Redis when REDIS_URL is set, else a SQLite file
+        # in the instance folder; JOBS_IMMEDIATE=1 runs each job as it is queued (unset: only
+        # when testing).
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "JOBS_DATABASE": env.get("JOBS_DATABASE") or str(instance / "jobs.db"),
+        "JOBS_IMMEDIATE": env["JOBS_IMMEDIATE"] == "1" if env.get("JOBS_IMMEDIATE") else None,
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": 3600,
         "SESSION_HOURS": int(env.get("SESSION_HOURS", "12")),

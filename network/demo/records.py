@@ -20,18 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from models import (
-    Cluster,
-    GroupMembership,
-    Record,
-    RecordBarrier,
-    RecordCoauthor,
-    RecordStandard,
-    RecordVersion,
-    School,
-    SchoolProfile,
-    User,
-)
+from models import Cluster, GroupMembership, School, SchoolProfile, User
 from models.record_bodies import (
     Action,
     Body,
@@ -46,6 +35,7 @@ from models.record_bodies import (
     Stage,
     Team,
 )
+from models.records import Record, RecordBarrier, RecordCoauthor, RecordStandard, RecordVersion
 from models.toolkit_data import PRIORITY_GROUPS
 from network.extensions import db
 from network.services import contexts, gate

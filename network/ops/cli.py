@@ -1,16 +1,15 @@
 """Command-line operations: flask --app wsgi <command>."""
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from models import RegisterSchool, User
+from models import Cluster, RegisterSchool, User
 from network import demo
 from network.extensions import db
 from network.ops import register_import
@@ -63,8 +62,13 @@ def import_register(file: Path):
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--password", default="improve-together", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the network as JSON.")
-def seed_demo(schools: int, seed: int, password: str, as_json: bool):
+@click.option("--if-empty", is_flag=True, help="Do nothing (and say so) if clusters exist.")
+def seed_demo(schools: int, seed: int, password: str, as_json: bool, if_empty: bool):
     """Build a deterministic demo network from the register and print how to sign in."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(Cluster)):
+        click.echo("Demo network already present (sign in as head.<URN>@demo.example.org, "
+                   f"password {password!r}).")
+        return
     if not db.session.scalar(select(func.count()).select_from(RegisterSchool)):
         load_register(register_import.BUNDLED)
     try:
@@ -222,13 +226,14 @@ def check_index(repair: bool):
 
 
 @click.command("send-notifications")
-@click.option("--base-url", default=lambda: os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
-              help="The address people use, for links in notices and emails.")
-def send_notifications(base_url: str):
-    """Daily: notices for milestones falling due, then the email digests people asked for."""
-    from network.services import digests
+def send_notifications():
+    """Notices for milestones falling due, then the email digests people asked for, as a job
+    (the consumer also runs it every morning); links come from PUBLIC_URL."""
+    from network.ops import jobs
 
-    with current_app.test_request_context(base_url=base_url):
-        reminded = digests.remind_due_milestones()
-        sent = digests.send_digests(lambda endpoint: url_for(endpoint, _external=True))
-    click.echo(f"{reminded} milestones reminded, {sent} digests sent.")
+    if jobs.queue.immediate:
+        reminded, sent = jobs.send_notifications.call_local()
+        click.echo(f"{reminded} milestones reminded, {sent} digests sent.")
+        return
+    jobs.send_notifications()
+    click.echo("Queued: the job consumer (flask --app wsgi jobs) reminds and sends them.")

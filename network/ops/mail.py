@@ -19,8 +19,9 @@ from network.extensions import db
 log = logging.getLogger(__name__)
 
 
-def send(recipient: str, subject: str, body: str) -> None:
-    """Send one plain-text email to `recipient` (the caller's transaction records it)."""
+def send(recipient: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    """Send one plain-text email to `recipient` (the caller's transaction records it), with any
+    extra `headers` (such as List-Unsubscribe) when it goes by SMTP."""
     backend = current_app.config["MAIL_BACKEND"]
     message_id = make_msgid(domain="improvement-network")
     log.info("mail to=%s subject=%r id=%s", recipient, subject, message_id)
@@ -33,6 +34,8 @@ def send(recipient: str, subject: str, body: str) -> None:
         message["To"] = recipient
         message["Subject"] = subject
         message["Message-ID"] = message_id
+        for name, value in (headers or {}).items():
+            message[name] = value
         message.set_content(body)
         with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=10) as smtp:
             smtp.send_message(message)

@@ -16,6 +16,7 @@ from models import ApiToken, School, User, UserSession
 from network import audit
 from network.extensions import db
 from network.ops import mail
+from network.services import two_factor
 from network.services.errors import Invalid
 
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong
@@ -161,6 +162,7 @@ def open_session(user: User) -> User:
     """Start a new signed-in browser session for `user` and return them ready to log in."""
     key = secrets.token_urlsafe(32)
     db.session.add(UserSession(id=key, user_id=user.id))
+    two_factor.note_requirement(user)  # a role that needs two-factor: the grace starts now
     audit.record(user, "signed in", f"user:{user.id}")
     db.session.commit()
     user.session_key = key

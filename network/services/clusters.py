@@ -10,7 +10,7 @@ from models import Cluster, Invitation, JoinRequest, RegisterSchool, School, Use
 from network import audit
 from network.access import can, cluster_scoped, get_visible_or_404, refuse, require
 from network.extensions import db
-from network.services import inbox
+from network.services import action_mail, inbox
 from network.services.accounts import hash_token
 from network.services.errors import Invalid, NotFound
 
@@ -106,9 +106,9 @@ def request_to_join(actor: User, cluster_id: int, urn: str, message: str) -> Joi
     db.session.add(join)
     db.session.flush()
     for coordinator in coordinators(cluster):
-        inbox.notify(coordinator, f"{entry.name} asks to join {cluster.name}",
-                     f"{actor.name} asked for their school to join.",
-                     "clusters.join_request", cluster_id=cluster.id, request_id=join.id)
+        action_mail.ask(coordinator, f"{entry.name} asks to join {cluster.name}",
+                        f"{actor.name} asked for their school to join.",
+                        "clusters.join_request", cluster_id=cluster.id, request_id=join.id)
     db.session.commit()
     return join
 

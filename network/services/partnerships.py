@@ -27,7 +27,7 @@ from models import (
 from network import audit
 from network.access import can, get_visible_or_404, require
 from network.extensions import db
-from network.services import inbox, support
+from network.services import action_mail, inbox, support
 from network.services.errors import Invalid
 
 SIDES = ("supported", "supporting")
@@ -117,8 +117,11 @@ def propose(actor: User, request_id: int, supporting_school_id: int, standards: 
     db.session.add(partnership)
     request.status = "proposed"
     db.session.flush()
-    _tell([*_heads(partnership.supported_school_id), *_heads(supporting_school_id)],
-          "A partnership is proposed: please accept or decline", partnership)
+    deciders = {p.id: p for p in (*_heads(partnership.supported_school_id),
+                                  *_heads(supporting_school_id))}
+    for person in deciders.values():
+        action_mail.ask(person, "A partnership is proposed: please accept or decline",
+                        "", "brokering.partnership", partnership_id=partnership.id)
     audit.record(actor, "partnership proposed", f"partnership:{partnership.id}",
                  f"school:{partnership.supported_school_id} with "
                  f"school:{supporting_school_id}")

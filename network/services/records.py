@@ -21,7 +21,7 @@ from models import (
 from network import audit
 from network.access import can, can_read_live, get_visible_or_404, require
 from network.extensions import db
-from network.services import contexts, gate, inbox
+from network.services import action_mail, contexts, gate, inbox
 from network.services.errors import Conflict, Invalid, NotFound
 
 NOUN = {"case_study": "case study", "lesson_study": "lesson study"}
@@ -150,8 +150,8 @@ def return_to_authors(actor: User, record_id: int, comment: str) -> Record:
     require(actor, "review", record)
     record.status, record.review_comment = "draft", comment.strip()
     for user_id in {record.author_id, *(c.user_id for c in record.coauthors)}:
-        inbox.notify(user_id, f"Your {NOUN[record.kind]} “{record.title}” was returned",
-                     comment.strip(), "records.show", record_id=record.id)
+        action_mail.ask(user_id, f"Your {NOUN[record.kind]} “{record.title}” was returned",
+                        comment.strip(), "records.show", record_id=record.id)
     db.session.commit()
     return record
 
@@ -272,8 +272,8 @@ def request_contact(actor: User, record_id: int, message: str) -> ContactRequest
     db.session.add(contact)
     db.session.flush()
     for head in _headteachers(record.school_id):
-        inbox.notify(head, f"A school would like to talk about “{record.published_title}”",
-                     message.strip(), "records.contact_request", contact_id=contact.id)
+        action_mail.ask(head, f"A school would like to talk about “{record.published_title}”",
+                        message.strip(), "records.contact_request", contact_id=contact.id)
     db.session.commit()
     return contact
 

@@ -1,6 +1,6 @@
 """Searching the network's knowledge: exactly what the person may open, nothing more."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer, lazyload, selectinload
 
 import search
@@ -18,10 +18,12 @@ from network.extensions import db
 from network.services import inbox
 from network.services.profiles import profile_of
 from network.services.vocabulary import vocabulary
+from search import query as search_query
 
 FACETS = ("kind", "group", "barrier", "element", "phase", "region")
 KINDS = {"case_study": "Case studies", "lesson_study": "Lesson studies", "school": "Schools"}
 PHASES = ("Primary", "Secondary", "All-through", "Special")
+MAX_SAVED = 50  # saved searches a person may keep: each is run for every publication
 REGIONS = ("East Midlands", "East of England", "London", "North East", "North West",
            "South East", "South West", "West Midlands", "Yorkshire and The Humber", "England")
 
@@ -64,8 +66,13 @@ def parse(args, values: dict | None = None) -> search.Query | None:
     sort = args.get("sort", "relevance")
     if sort not in ("relevance", "date"):
         raise SearchError("Sort by relevance or date.")
-    return search.Query(text=args.get("q", ""), labels=[], sort=sort, page=int(raw_page),
-                        **chosen)
+    query = search.Query(text=args.get("q", ""), labels=[], sort=sort, page=int(raw_page),
+                         **chosen)
+    try:  # the engines' own parser: unclosed quotes and brackets are refused here, not later
+        search_query.validate(query)
+    except search.QueryError as error:
+        raise SearchError(str(error)) from error
+    return query
 
 
 def run(actor: User, query: search.Query) -> search.Results:
@@ -143,6 +150,11 @@ def save(actor: User, name: str, params: dict) -> SavedSearch:
     if any(not_allowed(ch) for ch in name):
         raise SearchError("The name contains characters that are not allowed.")
     parse(MultiDict([(k, v) for k, values in params.items() for v in values]))
+    kept = db.session.scalar(select(func.count(SavedSearch.id)).where(
+        SavedSearch.user_id == actor.id)) or 0
+    if kept >= MAX_SAVED:
+        raise SearchError(f"You already have {MAX_SAVED} saved searches, the most you can "
+                          "keep.")
     saved = SavedSearch(user_id=actor.id, name=name.strip()[:120] or "My search", params=params)
     db.session.add(saved)
     db.session.commit()
@@ -157,7 +169,9 @@ def saved_for(actor: User) -> list:
 
 
 def alert_new_publication(record: Record) -> int:
-    """Tell everyone whose saved search matches a just-published record; returns how many."""
+    """Tell everyone whose saved search matches a just-published record; returns how many.
+    Runs as a job (network/ops/jobs.py), never inside the publishing request; a saved search
+    that cannot run is skipped, not allowed to stop the others."""
     from werkzeug.datastructures import MultiDict
 
     indexing.catch_up()
@@ -170,10 +184,10 @@ def alert_new_publication(record: Record) -> int:
             continue
         try:
             query = parse(MultiDict(saved.params))
+            query.per_page = 50
+            hits = run(owner, query).hits
         except SearchError:
             continue
-        query.per_page = 50
-        hits = run(owner, query).hits
         if any(h.record_id == record.id and h.kind == record.kind for h in hits):
             inbox.notify(owner, f"New work matches your search “{saved.name}”",
                          f"“{record.published_title}” was just published.",

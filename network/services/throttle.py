@@ -3,8 +3,10 @@
 Each attempt adds one to the count of its address and of its email in the current window,
 atomically (Redis INCR when REDIS_URL is set, else one INSERT ... ON CONFLICT DO UPDATE ...
 RETURNING on SQLite or PostgreSQL), and only attempts within the limit are evaluated: so
-any number of parallel guesses evaluates at most the limit. A successful sign-in gives its
-attempt back.
+any number of parallel guesses evaluates at most the limit. The window slides: the previous
+window's count still weighs in proportion to how much of it the last `period` seconds
+overlap, so guesses on either side of a window's edge cannot add up to twice the limit. A
+successful sign-in gives its attempt back.
 """
 
 import math
@@ -12,7 +14,7 @@ import time
 
 import limits
 from flask import current_app
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models.users import SignInAttempt
@@ -37,26 +39,31 @@ def _redis():
     return _REDIS[uri]
 
 
-def _add(subject: str, window: int, period: int) -> int:
-    """Add one attempt to `subject` in `window`; how many there are now."""
+def _add(subject: str, window: int, period: int) -> tuple[int, int]:
+    """Add one attempt to `subject` in `window`; how many there are now in it, and how many
+    there were in the window before."""
     store = _redis()
     if store is not None:
         key = f"network:sign-in:{subject}:{window}"
         pipe = store.pipeline()
         pipe.incr(key)
-        pipe.expire(key, period + 1)
-        return int(pipe.execute()[0])
+        pipe.expire(key, 2 * period + 1)
+        pipe.get(f"network:sign-in:{subject}:{window - period}")
+        tries, _, before = pipe.execute()
+        return int(tries), int(before or 0)
     insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)
     statement = insert(SignInAttempt).values(subject=subject, window_start=window, tries=1)
     statement = statement.on_conflict_do_update(
         index_elements=["subject", "window_start"],
         set_={"tries": SignInAttempt.tries + 1}).returning(SignInAttempt.tries)
     tries = db.session.execute(statement).scalar_one()
-    if tries == 1:  # a new window: forget the old ones
+    if tries == 1:  # a new window: forget the ones before the previous
         db.session.execute(delete(SignInAttempt).where(
             SignInAttempt.window_start < window - period))
+    before = db.session.scalar(select(SignInAttempt.tries).where(
+        SignInAttempt.subject == subject, SignInAttempt.window_start == window - period))
     db.session.commit()
-    return tries
+    return tries, before or 0
 
 
 def spend(subjects: list[str]) -> int:
@@ -66,10 +73,23 @@ def spend(subjects: list[str]) -> int:
     now = time.time()
     window = int(now // period * period)
     db.session.commit()  # nothing of this request's may ride in the counter's transaction
-    over = [tries > amount for tries in (_add(s, window, period) for s in subjects)]
-    if any(over):
+    overlap = 1 - (now - window) / period  # how much of the previous window still counts
+    waits = []
+    for subject in subjects:
+        tries, before = _add(subject, window, period)
+        if tries + math.ceil(before * overlap) > amount:
+            # wait until the previous window weighs little enough, or this one ends
+            waits.append(_wait(tries, before, amount, window, period, now))
+    return max(waits, default=0)
+
+
+def _wait(tries: int, before: int, amount: int, window: int, period: int, now: float) -> int:
+    """Seconds until an attempt would be within the limit again (at least one)."""
+    if tries > amount:
         return max(1, math.ceil(window + period - now))
-    return 0
+    # before * (1 - (t - window) / period) must fall to amount - tries or less
+    ready = window + period * (1 - (amount - tries) / before)
+    return max(1, math.ceil(ready - now))
 
 
 def refund(subjects: list[str]) -> None:

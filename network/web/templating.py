@@ -67,10 +67,11 @@ def _menu() -> list[dict]:
     if _can("administer"):
         items.append({"text": "Admin", "href": url_for("admin.users")})
     items.append({"text": "Account", "href": url_for("auth.change_password")})
-    items.append({"text": "API tokens", "href": url_for("tokens.index")})
     for item in items:
         item["current"] = request.path == item["href"] or (
             item["href"] != "/" and request.path.startswith(item["href"]))
+    if request.path.startswith("/account/"):  # the account's own pages (two-factor, tokens)
+        items[-1]["current"] = True
     return items
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import RegisterSchool, User
+from models import Cluster, RegisterSchool, User
 from network.extensions import db
 from tests.conftest import empty_tables
 from tests.factories import without_ids
@@ -149,3 +149,14 @@ def test_api_refuses_bad_authorisation_headers(client, header):
     """Anything but a valid bearer token is a JSON 401."""
     response = client.get("/api/v1/me", headers={"Authorization": header} if header else {})
     assert response.status_code == 401 and "error" in response.json
+
+
+def test_seed_demo_if_empty_leaves_an_existing_network_alone(runner):
+    """`make run` seeds the demo only once: a second run says the demo is there and adds
+    nothing."""
+    first = runner.invoke(args=["seed-demo", "--if-empty", "--schools", "8", "--seed", "2"])
+    assert first.exit_code == 0, first.output
+    clusters = db.session.scalar(select(func.count()).select_from(Cluster))
+    again = runner.invoke(args=["seed-demo", "--if-empty", "--schools", "8", "--seed", "2"])
+    assert again.exit_code == 0 and "already present" in again.output
+    assert db.session.scalar(select(func.count()).select_from(Cluster)) == clusters > 0

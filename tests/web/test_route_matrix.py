@@ -154,10 +154,14 @@ def test_every_changing_route_is_in_the_rights_table_or_open_to_all(app):
                    "auth.request_reset", "auth.reset_password", "clusters.register_cluster",
                    "clusters.join", "clusters.accept_invitation", "case_studies.new",
                    "lesson_studies.new", "search.save", "tokens.index", "tokens.revoke",
-                   "auth.confirm_email"}
+                   "auth.confirm_email", "two_factor.sign_in", "two_factor.set_up",
+                   "two_factor.recovery_codes", "two_factor.turn_off", "emails.settings",
+                   "emails.unsubscribe"}
     # Site admins revoke anyone's API token; tokens are bookkeeping to the change check
     # (tests/db_state.py), so test_api_tokens.py proves everyone else gets 404.
-    admin_bookkeeping = {"admin.revoke_api_token"}
+    # Site admins reset anyone's two-factor sign-in: for someone without it only sessions,
+    # tokens and the audit log change (bookkeeping); test_two_factor.py proves the 404s.
+    admin_bookkeeping = {"admin.revoke_api_token", "admin.reset_two_factor"}
     gated_by_state = {"records.submit", "records.publish", "records.return_to_authors",
                       "records.override", "evaluations.finalise", "schools.offers",
                       "lesson_studies.edit"}

@@ -14,7 +14,8 @@ from tests.routes import METHODS, values_for
 
 # Public pages whose parameter is a capability, not a record of any cluster.
 CAPABILITY_ROUTES = {"auth.reset_password": "a signed reset token works for whoever holds it",
-                     "auth.confirm_email": "a signed confirmation token works for whoever holds it"}
+                     "auth.confirm_email": "a signed confirmation token works for whoever holds it",
+                     "emails.unsubscribe": "a signed unsubscribe token works for whoever holds it"}
 
 
 def _rules(app):
@@ -37,7 +38,7 @@ def test_every_route_is_known(app):
         assert rule.endpoint.split(".")[0] in {
             "main", "auth", "clusters", "schools", "evaluations", "overview", "records",
             "case_studies", "lesson_studies", "search", "inbox", "admin", "api", "matching",
-            "brokering", "tokens"} or \
+            "brokering", "tokens", "two_factor", "emails"} or \
             getattr(view, "is_public", False), rule.rule
 
 

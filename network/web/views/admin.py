@@ -9,7 +9,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from network.services import admin, members, tokens
+from network.services import admin, members, tokens, two_factor
 from network.services import public_bodies as bodies
 from network.services.errors import Invalid
 from network.services.public_bodies import PublicBodyError
@@ -46,7 +46,19 @@ def user(user_id: int):
         else:
             flash(f"{person.name}'s designations have been saved.", "success")
             return redirect(url_for("admin.users", q=person.email))
-    return render_template("admin/user.html", person=person, form=form)
+    return render_template("admin/user.html", person=person, form=form,
+                           two_factor_on=two_factor.is_on(person),
+                           two_factor_required=two_factor.is_required(person))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@cross_cluster
+def reset_two_factor(user_id: int):
+    """Turn off someone's two-factor sign-in (a lost phone); their sessions and tokens end."""
+    person = two_factor.reset(current_user, user_id)
+    flash(f"{person.name}'s two-factor sign-in has been reset and they have been signed out "
+          "everywhere.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
 
 
 

@@ -1,5 +1,6 @@
 """Signing up, in and out, and passwords."""
 
+import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -15,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from network.services import accounts, throttle
+from network.services import accounts, throttle, two_factor
 from network.services.errors import Invalid
 from network.web import form_recovery
 from network.web.errors import render_error
@@ -49,6 +50,20 @@ def _start_session(user) -> None:
     if draft:
         session[form_recovery.KEY] = draft
     login_user(accounts.open_session(user))
+
+
+PENDING = "two_factor_pending"  # {"u": user id, "t": when the password was right, "n": next}
+
+
+def begin_sign_in(user, next_url: str):
+    """The password was right and the person has two-factor on: remember them in this
+    browser's (renewed) session for a few minutes and ask for the code. Not yet signed in."""
+    draft = session.get(form_recovery.KEY)
+    session.clear()
+    if draft:
+        session[form_recovery.KEY] = draft
+    session[PENDING] = {"u": user.id, "t": int(time.time()), "n": next_url}
+    return redirect(url_for("two_factor.sign_in"))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -116,6 +131,8 @@ def login():
         else:
             if user is not None:
                 throttle.refund(subjects)
+                if two_factor.is_on(user):  # not signed in yet: the code comes next
+                    return begin_sign_in(user, _safe_next(url_for("main.home")))
                 _start_session(user)
                 return redirect(_safe_next(url_for("main.home")))
             form.form_errors.append("Enter a correct email address and password.")

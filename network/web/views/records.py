@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from models import record_bodies
 from network.access import can, refuse
-from network.services import contexts, gate, records, search
+from network.services import contexts, gate, later, records, search
 from network.services.errors import Conflict, Invalid
 from network.web.forms.records import (
     ActionForm,
@@ -143,7 +143,10 @@ def publish(record_id: int):
         except Invalid as error:
             attach_error(form, error)
             return _review_page(record, publish_form=form, status=400)
-        search.alert_new_publication(records.get(current_user, record.id))
+        # Saved-search alerts run as a job: publishing answers at once, whatever they do.
+        # (`record_id`, not `record.id`: reading the committed record again would begin a
+        # transaction, and on SQLite hold the write lock a job run at once needs.)
+        later.now("alert_new_publication", record_id=record_id)
         flash("Published.", "success")
         return redirect(url_for("records.published", record_id=record.id))
     return _review_page(record, publish_form=form, status=400)

@@ -1,7 +1,8 @@
 """The search page and saved searches."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from network.services import search
 from network.web.forms.records import ActionForm
@@ -29,13 +30,18 @@ def _checkboxes(values: dict, results, args) -> list[tuple[str, str, list[tuple]
 @bp.get("")
 def index():
     """Search published work and school profiles; narrow with facets."""
+    return _page(request.args)
+
+
+def _page(args, save_error: str | None = None, name: str | None = None):
+    """The search page for `args`; `save_error` says why the search was not saved."""
     values = search.facet_values()
     error, results, query = None, None, None
-    if request.args:
+    if args:
         try:
-            query = search.parse(request.args, values)
+            query = search.parse(args, values)
             results = search.run(current_user, query) if query.text.strip() or any(
-                request.args.getlist(f) for f in search.FACETS) else None
+                args.getlist(f) for f in search.FACETS) else None
         except search.SearchError as problem:
             error = str(problem)
     form = ActionForm()
@@ -43,21 +49,25 @@ def index():
         attach_error(form, search.SearchError(error))
     pages = 0 if results is None else max(1, -(-results.total // 10))
     return render_template("search/index.html", values=values, results=results, query=query,
-                           facets=_checkboxes(values, results, request.args),
-                           args=request.args, error=error, save_form=form, pages=pages,
-                           saved=search.saved_for(current_user)), 400 if error else 200
+                           facets=_checkboxes(values, results, args),
+                           args=args, error=error, save_form=form, pages=pages,
+                           save_error=save_error, name=name,
+                           saved=search.saved_for(current_user)), \
+        400 if error or save_error else 200
 
 
 @bp.post("/saved")
 def save():
-    """Save the current search; matching new publications will reach the inbox."""
+    """Save the current search; matching new publications will reach the inbox. A search
+    that does not parse, or one past the most a person may keep, is refused on the page."""
+    fields = ("q", "sort", *search.FACETS)
     if ActionForm().validate_on_submit():
         try:
             search.save(current_user, request.form.get("name", ""),
-                        {k: v for k, v in request.form.lists() if k in ("q", "sort",
-                                                                        *search.FACETS)})
+                        {k: v for k, v in request.form.lists() if k in fields})
         except search.SearchError as error:
-            abort(400, description=str(error))
+            args = MultiDict([(k, v) for k, values in request.form.lists() if k in fields
+                              for v in values])
+            return _page(args, save_error=str(error), name=request.form.get("name", ""))
         flash("Search saved. New matching work will appear in your inbox.", "success")
-    return redirect(url_for("search.index", **{k: request.form.getlist(k)
-                                               for k in ("q", "sort", *search.FACETS)}))
+    return redirect(url_for("search.index", **{k: request.form.getlist(k) for k in fields}))
