@@ -341,8 +341,9 @@ CLOCK = re.compile(r"\b(\d{1,2} [A-Z][a-z]+ \d{4}),? (at )?\d{1,2}:\d{2}(am|pm)?
 
 def normalise(url: str, answer: tuple, days: set[date]) -> str:
     """Status, where it redirects, its type and the body, less what two builds cannot share:
-    CSRF tokens, one-time form keys and CSP nonces (random); timestamps, the times of day and
-    the dates of the days the test ran, and the scores of a search by date (the clock)."""
+    CSRF tokens, one-time form keys, CSP nonces and a new two-factor secret with its QR code
+    (random); timestamps, the times of day and the dates of the days the test ran, and the
+    scores of a search by date (the clock)."""
     status, location, kind, disposition, body = answer
     if kind.startswith("application/json"):
         found = json.loads(body)
@@ -354,6 +355,8 @@ def normalise(url: str, answer: tuple, days: set[date]) -> str:
     body = re.sub(r'(<meta name="csrf-token" content=")[^"]*"', r'\1CSRF"', body)
     body = re.sub(r'(name="form_key" value=")[^"]*"', r'\1KEY"', body)
     body = re.sub(r'nonce="[^"]*"', 'nonce="NONCE"', body)
+    body = re.sub(r'(<svg role="img" aria-label="QR code)[^\n]*</svg>', r"\1 QR</svg>", body)
+    body = re.sub(r'(id="secret" data-secret=")[^"]*("><code>)[^<]*', r"\1SECRET\2SECRET", body)
     body = TIMESTAMP.sub("TIMESTAMP", body)
     body = CLOCK.sub(r"\1 TIME", body)
     for day in days:
