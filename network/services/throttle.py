@@ -23,9 +23,19 @@ from network.extensions import db
 _REDIS: dict[str, object] = {}
 
 
-def _limit() -> tuple[int, int]:
-    item = limits.parse(current_app.config["LOGIN_LIMIT"])
+def _limit(subject: str = "") -> tuple[int, int]:
+    """How many attempts, in how many seconds, `subject` may make: an address ("ip:...") has
+    the looser LOGIN_ADDRESS_LIMIT, since a whole school may share one; an email or a
+    two-factor code, LOGIN_LIMIT."""
+    setting = "LOGIN_ADDRESS_LIMIT" if subject.startswith("ip:") else "LOGIN_LIMIT"
+    item = limits.parse(current_app.config.get(setting) or current_app.config["LOGIN_LIMIT"])
     return item.amount, item.get_expiry()
+
+
+def _kept_from(now: float) -> int:
+    """Windows starting before this are of no use to any limit any more."""
+    longest = max(_limit(kind)[1] for kind in ("ip:", ""))
+    return int(now - 2 * longest)
 
 
 def _redis():
@@ -39,7 +49,7 @@ def _redis():
     return _REDIS[uri]
 
 
-def _add(subject: str, window: int, period: int) -> tuple[int, int]:
+def _add(subject: str, window: int, period: int, kept_from: int) -> tuple[int, int]:
     """Add one attempt to `subject` in `window`; how many there are now in it, and how many
     there were in the window before."""
     store = _redis()
@@ -57,9 +67,8 @@ def _add(subject: str, window: int, period: int) -> tuple[int, int]:
         index_elements=["subject", "window_start"],
         set_={"tries": SignInAttempt.tries + 1}).returning(SignInAttempt.tries)
     tries = db.session.execute(statement).scalar_one()
-    if tries == 1:  # a new window: forget the ones before the previous
-        db.session.execute(delete(SignInAttempt).where(
-            SignInAttempt.window_start < window - period))
+    if tries == 1:  # a new window: forget the ones no limit looks at any more
+        db.session.execute(delete(SignInAttempt).where(SignInAttempt.window_start < kept_from))
     before = db.session.scalar(select(SignInAttempt.tries).where(
         SignInAttempt.subject == subject, SignInAttempt.window_start == window - period))
     db.session.commit()
@@ -67,16 +76,17 @@ def _add(subject: str, window: int, period: int) -> tuple[int, int]:
 
 
 def spend(subjects: list[str]) -> int:
-    """Count one attempt for each subject ("ip:..." and "email:..."); 0 if it may go ahead,
-    else how many seconds until it may be tried again."""
-    amount, period = _limit()
+    """Count one attempt for each subject ("ip:...", "email:...", "2fa:..."); 0 if it may go
+    ahead, else how many seconds until it may be tried again."""
     now = time.time()
-    window = int(now // period * period)
+    kept_from = _kept_from(now)
     db.session.commit()  # nothing of this request's may ride in the counter's transaction
-    overlap = 1 - (now - window) / period  # how much of the previous window still counts
     waits = []
     for subject in subjects:
-        tries, before = _add(subject, window, period)
+        amount, period = _limit(subject)
+        window = int(now // period * period)
+        overlap = 1 - (now - window) / period  # how much of the previous window still counts
+        tries, before = _add(subject, window, period, kept_from)
         if tries + math.ceil(before * overlap) > amount:
             # wait until the previous window weighs little enough, or this one ends
             waits.append(_wait(tries, before, amount, window, period, now))
@@ -94,10 +104,10 @@ def _wait(tries: int, before: int, amount: int, window: int, period: int, now: f
 
 def refund(subjects: list[str]) -> None:
     """Give back the attempts of a sign-in that succeeded: only failures count."""
-    _, period = _limit()
-    window = int(time.time() // period * period)
-    store = _redis()
+    now, store = time.time(), _redis()
     for subject in subjects:
+        _, period = _limit(subject)
+        window = int(now // period * period)
         if store is not None:
             store.decr(f"network:sign-in:{subject}:{window}")
             continue
