@@ -59,6 +59,7 @@ def from_environment(instance: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "5 per minute"),
         "LOGIN_ADDRESS_LIMIT": env.get("LOGIN_ADDRESS_LIMIT", "30 per minute"),
+        "TWO_FACTOR_DAILY_LIMIT": env.get("TWO_FACTOR_DAILY_LIMIT", "30 per day"),
         # "development" lets the app start without PUBLIC_URL (links then point at
         # http://127.0.0.1:5000); anywhere else PUBLIC_URL is required.
         "NETWORK_ENV": env.get("NETWORK_ENV", "production"),

@@ -26,15 +26,18 @@ _REDIS: dict[str, object] = {}
 def _limit(subject: str = "") -> tuple[int, int]:
     """How many attempts, in how many seconds, `subject` may make: an address ("ip:...") has
     the looser LOGIN_ADDRESS_LIMIT, since a whole school may share one; an email or a
-    two-factor code, LOGIN_LIMIT."""
-    setting = "LOGIN_ADDRESS_LIMIT" if subject.startswith("ip:") else "LOGIN_LIMIT"
+    two-factor code, LOGIN_LIMIT; a person's two-factor codes over a day ("2fa-day:..."),
+    TWO_FACTOR_DAILY_LIMIT, so starting over with the password cannot add up to millions of
+    guesses."""
+    setting = "LOGIN_ADDRESS_LIMIT" if subject.startswith("ip:") else \
+        "TWO_FACTOR_DAILY_LIMIT" if subject.startswith("2fa-day:") else "LOGIN_LIMIT"
     item = limits.parse(current_app.config.get(setting) or current_app.config["LOGIN_LIMIT"])
     return item.amount, item.get_expiry()
 
 
 def _kept_from(now: float) -> int:
     """Windows starting before this are of no use to any limit any more."""
-    longest = max(_limit(kind)[1] for kind in ("ip:", ""))
+    longest = max(_limit(kind)[1] for kind in ("ip:", "2fa-day:", ""))
     return int(now - 2 * longest)
 
 

@@ -113,6 +113,30 @@ def test_the_code_step_is_throttled(strict, client, make_user):
     assert not _signed_in(client)
 
 
+def test_starting_over_cannot_outrun_the_days_limit(config, make_user, monkeypatch):
+    """Someone with the password who signs in again and again, a minute apart, still gets
+    only the day's number of code guesses."""
+    from network import create_app
+    from network.services import throttle
+
+    config.update(LOGIN_LIMIT="3 per minute", TWO_FACTOR_DAILY_LIMIT="5 per day")
+    browser = create_app(config).test_client()
+    user = make_user()
+    secret, _ = _with_two_factor(user)
+    wrong = "000000" if _next_code(secret) != "000000" else "111111"
+    clock = {"t": time.time()}
+    monkeypatch.setattr(throttle.time, "time", lambda: clock["t"])
+    answers = []
+    for _ in range(3):  # three sign-ins, two minutes apart, two wrong codes each
+        _password(browser, user)
+        answers += [_code(browser, wrong).status_code for _ in range(2)]
+        clock["t"] += 120
+    assert answers == [400] * 5 + [429]  # the minute's limit never bit; the day's did
+    response = _code(browser, _next_code(secret))
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 3600
+    assert not _signed_in(browser)
+
+
 def test_the_code_step_lapses(client, make_user):
     """After five minutes the password must be given again."""
     user = make_user()

@@ -39,7 +39,7 @@ def sign_in():
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        subjects = [f"2fa:{user.id}"]
+        subjects = [f"2fa:{user.id}", f"2fa-day:{user.id}"]  # a minute's and a day's tries
         wait = throttle.spend(subjects)
         if wait:
             return _too_many(wait)
