@@ -60,6 +60,7 @@ def from_environment(instance: Path) -> dict:
         "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "5 per minute"),
         "LOGIN_ADDRESS_LIMIT": env.get("LOGIN_ADDRESS_LIMIT", "30 per minute"),
         "TWO_FACTOR_DAILY_LIMIT": env.get("TWO_FACTOR_DAILY_LIMIT", "30 per day"),
+        "THROTTLE_KEY_PREFIX": env.get("THROTTLE_KEY_PREFIX", "network:sign-in:"),
         # "development" lets the app start without PUBLIC_URL (links then point at
         # http://127.0.0.1:5000); anywhere else PUBLIC_URL is required.
         "NETWORK_ENV": env.get("NETWORK_ENV", "production"),

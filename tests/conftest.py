@@ -7,6 +7,7 @@ after each test every non-reference table is emptied.
 import contextvars
 import itertools
 import os
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -41,6 +42,7 @@ from tests.factories import (
 from tests.snapshots import Snapshots
 
 KEEP = {"register_schools", "alembic_version"}
+RUN = uuid.uuid4().hex[:12]  # this test run, among others that may run beside it
 
 
 # --- One engine per database, URL rules compiled once: each test still builds its own app ---
@@ -109,6 +111,8 @@ def _config(url: str, instance) -> dict:
         else "postgresql+psycopg://" + url[len("postgresql://"):],
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "LOGIN_LIMIT": "1000 per minute",
+        # SQLite's and PostgreSQL's runs go side by side and may share one Redis
+        "THROTTLE_KEY_PREFIX": f"test-{RUN}:sign-in:",
         "SERVER_NAME": "localhost",
         "PUBLIC_URL": "http://localhost",
         "MAIL_BACKEND": "outbox",

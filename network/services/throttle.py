@@ -52,16 +52,22 @@ def _redis():
     return _REDIS[uri]
 
 
+def _key(subject: str, window: int) -> str:
+    """The Redis key of `subject`'s count in `window` (THROTTLE_KEY_PREFIX keeps apart the
+    counts of separate sites, or of test runs, sharing one Redis)."""
+    return f"{current_app.config.get('THROTTLE_KEY_PREFIX', 'network:sign-in:')}{subject}:{window}"
+
+
 def _add(subject: str, window: int, period: int, kept_from: int) -> tuple[int, int]:
     """Add one attempt to `subject` in `window`; how many there are now in it, and how many
     there were in the window before."""
     store = _redis()
     if store is not None:
-        key = f"network:sign-in:{subject}:{window}"
+        key = _key(subject, window)
         pipe = store.pipeline()
         pipe.incr(key)
         pipe.expire(key, 2 * period + 1)
-        pipe.get(f"network:sign-in:{subject}:{window - period}")
+        pipe.get(_key(subject, window - period))
         tries, _, before = pipe.execute()
         return int(tries), int(before or 0)
     insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)
@@ -112,7 +118,7 @@ def refund(subjects: list[str]) -> None:
         _, period = _limit(subject)
         window = int(now // period * period)
         if store is not None:
-            store.decr(f"network:sign-in:{subject}:{window}")
+            store.decr(_key(subject, window))
             continue
         db.session.execute(update(SignInAttempt).where(
             SignInAttempt.subject == subject, SignInAttempt.window_start == window,

@@ -21,7 +21,8 @@ from network import create_app
 url, redis, address, attempts = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x",
                   "INSTANCE_PATH": sys.argv[5], "WTF_CSRF_ENABLED": False,
-                  "RATELIMIT_STORAGE_URI": redis, "LOGIN_LIMIT": "3 per minute"})
+                  "RATELIMIT_STORAGE_URI": redis, "LOGIN_LIMIT": "3 per minute",
+                  "THROTTLE_KEY_PREFIX": sys.argv[6]})
 client = app.test_client()
 codes = [client.post("/login", data={"email": "nobody@example.org", "password": "wrong"},
                      environ_base={"REMOTE_ADDR": address}).status_code
@@ -43,7 +44,7 @@ def _server(config, storage: str, address: str, attempts: int, tmp_path) -> list
     """Run one app server in its own process; the status codes its sign-in attempts got."""
     done = subprocess.run(  # noqa: S603 - our own script, run by this Python
         [sys.executable, "-c", SERVER, config["SQLALCHEMY_DATABASE_URI"], storage, address,
-         str(attempts), str(tmp_path / uuid.uuid4().hex)],
+         str(attempts), str(tmp_path / uuid.uuid4().hex), config["THROTTLE_KEY_PREFIX"]],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
