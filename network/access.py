@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import Select, select
 
 from models import (
+    ApiToken,
     Cluster,
     ContactRequest,
     InboxMessage,
@@ -78,6 +79,9 @@ RULES: dict[tuple[type, str], Rule] = {
     (JoinRequest, "decide"): lambda a, r: _coordinates(a, r.cluster_id)
     and r.status == "pending",
     (InboxMessage, "view"): lambda a, m: a.id == m.user_id,
+    # An API token is its owner's; site admins may see and revoke anyone's.
+    (ApiToken, "view"): lambda a, t: a.id == t.user_id or a.is_site_admin,
+    (ApiToken, "revoke"): lambda a, t: a.id == t.user_id or a.is_site_admin,
     (Cluster, "overview"): lambda a, c: _coordinates(a, c.id),
     (School, "edit_profile"): lambda a, s: _leads(a, s.id),
     (School, "see_needs"): lambda a, s: _same_cluster(a, s.cluster_id),

@@ -46,6 +46,13 @@ def confirm_sign_up(browser, email: str):
     return browser.post(path, data={"csrf_token": csrf_token(browser, path)})
 
 
+def api_token(user) -> str:
+    """The secret of a new read-only API token for `user`, made as the command line does."""
+    from network.services import tokens
+
+    return tokens.create(None, "Test token", owner=user)[1]
+
+
 def without_ids(summary: dict) -> dict:
     """A seed-demo summary without database ids, which differ between runs on PostgreSQL
     (sequences do not restart when rows are deleted)."""

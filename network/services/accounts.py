@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import ApiToken, School, User, UserSession
+from models import School, User, UserSession
 from network import audit
 from network.extensions import db
 from network.ops import mail
@@ -256,21 +256,3 @@ def reset_password(token: str, new: str) -> User:
     audit.record(user, "password reset", f"user:{user.id}")
     db.session.commit()
     return user
-
-
-def create_api_token(user: User) -> str:
-    """Issue a bearer token for the JSON API; only its hash is kept."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
-    audit.record(None, "api token created", f"user:{user.id}")
-    db.session.commit()
-    return token
-
-
-def user_for_api_token(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
-    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token),
-                                                      ApiToken.revoked_at.is_(None)))
-    if record is None or not record.user.is_active:
-        return None
-    return record.user

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from models import ApiToken, User
 from models.users import TOKEN_DAYS, TOKEN_MAX_DAYS, TOKEN_SCOPES
 from network import audit
-from network.access import refuse, require_site_admin
+from network.access import require, require_site_admin
 from network.extensions import db
 from network.services.accounts import find_by_email, hash_token
 from network.services.errors import Invalid, NotFound
@@ -61,9 +61,10 @@ def mine(actor: User) -> list[ApiToken]:
     return _sorted(db.session.scalars(select(ApiToken).where(ApiToken.user_id == actor.id)))
 
 
-def _sorted(tokens) -> list[ApiToken]:
+def _sorted(rows, token=lambda row: row) -> list:
+    """Live tokens first, newest first (`token` finds the token in each row)."""
     now = datetime.now(UTC)
-    return sorted(tokens, key=lambda t: (not is_live(t, now), -t.id))
+    return sorted(rows, key=lambda row: (not is_live(token(row), now), -token(row).id))
 
 
 def revoke(actor: User, token_id: int) -> ApiToken:
@@ -71,8 +72,7 @@ def revoke(actor: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id) if isinstance(token_id, int) else None
     if token is None:
         raise NotFound
-    if token.user_id != actor.id and not actor.is_site_admin:
-        refuse(actor, "revoke", token, hidden=True)
+    require(actor, "revoke", token)
     if token.revoked_at is None:
         token.revoked_at = datetime.now(UTC)
         audit.record(actor, "api token revoked", f"api_token:{token.id}",
@@ -88,8 +88,7 @@ def for_admin(actor: User, email: str = "") -> list[tuple[ApiToken, User]]:
     if email.strip():
         query = query.where(func.lower(User.email) == email.strip().lower())
     rows = db.session.execute(query.order_by(ApiToken.id.desc()).limit(500)).all()
-    now = datetime.now(UTC)
-    return sorted(((t, u) for t, u in rows), key=lambda r: (not is_live(r[0], now), -r[0].id))
+    return _sorted([(t, u) for t, u in rows], token=lambda row: row[0])
 
 
 def revoke_by_cli(token_id: int | None = None, email: str | None = None) -> list[ApiToken]:

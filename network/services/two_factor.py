@@ -21,9 +21,9 @@ from werkzeug.security import check_password_hash
 
 from models import RecoveryCode, User
 from network import audit
-from network.access import require_site_admin
+from network.access import refuse, require_site_admin
 from network.extensions import db
-from network.services.errors import Forbidden, Invalid, NotFound
+from network.services.errors import Invalid, NotFound
 from network.services.standing import end_access
 
 GRACE_DAYS = 14
@@ -189,9 +189,10 @@ def renew_recovery_codes(actor: User, password: str) -> list[str]:
 def turn_off(actor: User, password: str) -> None:
     """Turn off the actor's two-factor sign-in (only when their role does not need it)."""
     if is_required(actor):
-        raise Forbidden("Your role needs two-factor sign-in, so it cannot be turned off. If "
-                        "you have lost your phone and your recovery codes, ask a site admin "
-                        "to reset it.")
+        refuse(actor, "turn off two-factor sign-in", actor, hidden=False,
+               message="Your role needs two-factor sign-in, so it cannot be turned off. If "
+                       "you have lost your phone and your recovery codes, ask a site admin "
+                       "to reset it.")
     if not is_on(actor):
         raise Invalid("Two-factor sign-in is already off.")
     _check_password(actor, password)

@@ -66,7 +66,7 @@ from network.extensions import db
 from network.services import accounts, digests, profiles, records, search, support
 from network.services.evaluations import all_standard_ids
 from tests.conftest import _TEMPLATES, IsolatedClient, _config
-from tests.factories import PASSWORD, case_body, csrf_token, data, lesson_body
+from tests.factories import PASSWORD, api_token, case_body, csrf_token, data, lesson_body
 
 
 def _address(endpoint: str) -> str:
@@ -253,7 +253,7 @@ def build(app, author: str) -> SimpleNamespace:
     declined = records.request_contact(p.member, rec.anonymous.id, "How do the meetings run?")
     records.decide_contact(writer, declined.id, False, "")
     records.request_contact(p.head, rec.lesson.id, "Could we visit?")
-    tokens = {name: accounts.create_api_token(getattr(p, name)) for name in READERS}
+    tokens = {name: api_token(getattr(p, name)) for name in READERS}
     return SimpleNamespace(author=author, a=a, b=b, x=x, y=y, r=r, crowd=crowd_schools,
                            reader_school=reader_school, people=p, records=rec, tokens=tokens)
 

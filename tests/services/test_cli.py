@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from models import Cluster, RegisterSchool, User
 from network.extensions import db
 from tests.conftest import empty_tables
-from tests.factories import without_ids
+from tests.factories import api_token, without_ids
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -112,10 +112,9 @@ def test_create_user_and_token_give_api_access(runner, client):
 
 def test_api_me_names_school_cluster_and_role(two_clusters, client):
     """A member's token tells them their school, cluster and role."""
-    from network.services import accounts
 
     person = two_clusters.A.people["coordinator"]
-    token = accounts.create_api_token(person)
+    token = api_token(person)
     answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
     assert answer["role"] == "coordinator" and answer["school_role"] == "headteacher"
     assert answer["cluster"]["name"] == two_clusters.A.cluster.name

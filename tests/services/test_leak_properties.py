@@ -24,8 +24,8 @@ from sqlalchemy import select
 
 from models import Rating, Record, SchoolProfile, SelfEvaluation
 from network.extensions import db
-from network.services import accounts, profiles, records, search
-from tests.factories import PASSWORD, case_body, data
+from network.services import profiles, records, search
+from tests.factories import PASSWORD, api_token, case_body, data
 
 _serial = itertools.count(1)
 
@@ -49,7 +49,7 @@ def _viewer(app, person):
     response = client.post("/login", data={"email": person.email, "password": PASSWORD})
     assert response.status_code == 302
     return SimpleNamespace(person=person, client=client,
-                           bearer={"Authorization": f"Bearer {accounts.create_api_token(person)}"})
+                           bearer={"Authorization": f"Bearer {api_token(person)}"})
 
 
 @pytest.fixture

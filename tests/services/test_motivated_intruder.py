@@ -28,8 +28,8 @@ from models import (
 )
 from network.domain.anonymity import context_bands
 from network.extensions import db
-from network.services import accounts, records
-from tests.factories import PASSWORD, case_body, csrf_token, data, lesson_body
+from network.services import records
+from tests.factories import PASSWORD, api_token, case_body, csrf_token, data, lesson_body
 from tests.factories import cluster_of as workflow_cluster
 
 MIN = 10
@@ -103,7 +103,7 @@ def _readers(make_user) -> list[tuple[User, str]]:
         db.session.scalars(select(School).where(School.cluster_id == c.id).limit(1)).first()
         for c in db.session.scalars(select(Cluster)))]
     people.append(make_user(None, name="Throwaway Account"))
-    return [(p, accounts.create_api_token(p)) for p in people]
+    return [(p, api_token(p)) for p in people]
 
 
 def crowd_sizes(app, readers) -> list[int]:
@@ -283,4 +283,4 @@ def _readers_near(make_user, urns) -> list[tuple[User, str]]:
             if school is not None:
                 people.append(make_user(school, "senior_leader", name="Reading Head"))
     people.append(make_user(None, name="Throwaway Account"))
-    return [(p, accounts.create_api_token(p)) for p in people]
+    return [(p, api_token(p)) for p in people]

@@ -9,6 +9,7 @@ from network import access
 from network.extensions import db
 from network.services import inbox
 from network.services.errors import Forbidden, NotFound
+from tests.factories import api_token
 
 
 @pytest.fixture
@@ -46,7 +47,6 @@ def test_a_notice_names_its_page_and_the_inbox_links_to_it(app, world, login, cl
 
 def test_refusals_answer_as_before_in_pages_and_json(app, world, login, client):
     """404 and 403 pages as abort() drew them; the API's JSON body is unchanged."""
-    from network.services import accounts
 
     member = world.A.people["member"]
     login(member)
@@ -54,7 +54,7 @@ def test_refusals_answer_as_before_in_pages_and_json(app, world, login, client):
     assert hidden.status_code == 404 and "Page not found" in hidden.get_data(as_text=True)
     refused = client.get(f"/schools/{world.A.school.id}/profile")
     assert refused.status_code == 403 and "You cannot do that" in refused.get_data(as_text=True)
-    token = accounts.create_api_token(member)
+    token = api_token(member)
     answer = client.get(f"/api/v1/case-studies/{world.B.record.id}",
                         headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 404 and answer.json == {"error": "Page not found"}

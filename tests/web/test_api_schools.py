@@ -16,8 +16,8 @@ from models import (
 )
 from network.domain import terms
 from network.extensions import db
-from network.services import accounts
 from network.services.evaluations import all_standard_ids
+from tests.factories import api_token
 
 PUBLIC_KEYS = {"name", "local_authority", "phase", "priority_group", "offers"}
 FINAL = {"CE2.A": 1, "CE2.B": 1, "CE3.A": 4, "CE5.C": 3}
@@ -59,7 +59,7 @@ def _give_records(school, visibility="cluster"):
 
 
 def _get(client, person, path):
-    token = accounts.create_api_token(person)
+    token = api_token(person)
     return client.get(path, headers={"Authorization": f"Bearer {token}"})
 
 

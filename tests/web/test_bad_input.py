@@ -12,9 +12,9 @@ from sqlalchemy import func, select, update
 
 from models import SchoolBarrier, User, UserSession
 from network.extensions import db
-from network.services import accounts, evaluations
+from network.services import evaluations
 from tests.db_state import unchanged
-from tests.factories import WORKED, confirm_sign_up, lesson_form
+from tests.factories import WORKED, api_token, confirm_sign_up, lesson_form
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Ali\u202eecnanif" shows as "Alifinance"
 
@@ -135,7 +135,7 @@ def test_overlong_saved_search_and_query(world, as_role, client):
     """A search over 500 characters is a 400 on the page and the API, and is never saved."""
     person = as_role("member")
     refused(client.get("/search", query_string={"q": "word " * 101}), "500 characters")
-    token = accounts.create_api_token(person)
+    token = api_token(person)
     answer = client.get("/api/v1/search", query_string={"q": "w" * 501},
                         headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 400 and "500 characters" in answer.json["error"]
@@ -158,7 +158,7 @@ def test_nul_bytes_in_searches(world, as_role, client):
     """A NUL in a search or a saved search's name is refused, never stored."""
     person = as_role("member")
     refused(client.get("/search?q=trac%00king"))
-    token = accounts.create_api_token(person)
+    token = api_token(person)
     answer = client.get("/api/v1/search?q=a%00b", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 400
     with unchanged():
@@ -255,7 +255,7 @@ def test_disabled_accounts_open_session(world, as_role, client):
 def test_disabled_accounts_api_token(world, client):
     """A disabled person's API token stops working at once."""
     person = world.A.people["member"]
-    token = accounts.create_api_token(person)
+    token = api_token(person)
     db.session.execute(update(User).where(User.id == person.id).values(is_active=False))
     db.session.commit()
     answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
@@ -348,7 +348,7 @@ def test_nonsense_page_numbers_on_every_paged_list(world, as_role, client, page)
         joiner = "&" if "?" in path else "?"
         refused(client.get(f"{path}{joiner}page={page}"), "Page must be a whole number")
         assert client.get(f"{path}{joiner}page={page}").status_code == 400, path
-    token = accounts.create_api_token(person)
+    token = api_token(person)
     answer = client.get(f"/api/v1/search?q=x&page={page}",
                         headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 400 and "Page must be" in answer.json["error"]
@@ -365,7 +365,7 @@ def test_malformed_search_syntax(world, as_role, client, query):
     response = client.get("/search", query_string={"q": query})
     assert response.status_code in (200, 400)
     assert str(escape(query)) in response.get_data(as_text=True)
-    token = accounts.create_api_token(person)
+    token = api_token(person)
     answer = client.get("/api/v1/search", query_string={"q": query},
                         headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code in (200, 400) and answer.is_json
@@ -523,7 +523,7 @@ def test_malformed_authorization_headers(world, client, header):
 
 def test_json_bodies_and_wrong_methods_on_the_api(world, client):
     """The API is read-only: JSON or garbage posted to it is a JSON 405, never a crash."""
-    token = accounts.create_api_token(world.A.people["headteacher"])
+    token = api_token(world.A.people["headteacher"])
     bearer = {"Authorization": f"Bearer {token}"}
     with unchanged():
         for body in ('{"name": "x"', '{"cluster_id": 2}', "\x00\xff", "[" * 10000):
@@ -540,7 +540,7 @@ def test_json_bodies_and_wrong_methods_on_the_api(world, client):
                               "traversal"])
 def test_invalid_urns(world, client, urn):
     """A URN that is not one is a JSON 404 on every URN route."""
-    token = accounts.create_api_token(world.A.people["headteacher"])
+    token = api_token(world.A.people["headteacher"])
     bearer = {"Authorization": f"Bearer {token}"}
     for suffix in ("", "/self-evaluations/latest", "/matches"):
         answer = client.get(f"/api/v1/schools/{urn}{suffix}", headers=bearer)
@@ -550,7 +550,7 @@ def test_invalid_urns(world, client, urn):
 @pytest.mark.parametrize("limit", ["0", "51", "x", "-5", "1" * 30, "1.5"])
 def test_match_limits_out_of_range(world, client, limit):
     """A match limit outside 1 to 50 is a JSON 400."""
-    token = accounts.create_api_token(world.A.people["headteacher"])
+    token = api_token(world.A.people["headteacher"])
     answer = client.get(f"/api/v1/schools/{world.A.school.urn}/matches?limit={limit}",
                         headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 400 and "limit" in answer.json["error"]

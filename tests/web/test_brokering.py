@@ -16,7 +16,7 @@ from models import (
     SupportRequest,
 )
 from network.extensions import db
-from network.services import accounts
+from tests.factories import api_token
 
 
 def _address(endpoint: str) -> str:
@@ -215,13 +215,13 @@ def test_coordinators_broker_requests_addressed_to_them(no_csrf, app, login, bro
 def test_matches_api_for_brokers_that_were_asked(no_csrf, app, client, login, brokers):
     net = brokers
     url = f"/api/v1/schools/{net.seeker.urn}/matches?limit=3"
-    lle_token = {"Authorization": f"Bearer {accounts.create_api_token(net.lle)}"}
+    lle_token = {"Authorization": f"Bearer {api_token(net.lle)}"}
     assert client.get(url, headers=lle_token).status_code == 404
     _ask(_as(app, login, net.head), net)
     answer = client.get(url, headers=lle_token)
     assert answer.status_code == 200
     assert answer.json["matches"][0]["urn"] == net.right.urn
-    other = {"Authorization": f"Bearer {accounts.create_api_token(net.other_lle)}"}
+    other = {"Authorization": f"Bearer {api_token(net.other_lle)}"}
     assert client.get(url, headers=other).status_code == 404
 
 
@@ -244,7 +244,7 @@ def test_matching_never_reveals_the_author_of_an_anonymised_record(no_csrf, app,
     _ask(head, net)
     asked = db.session.scalar(select(SupportRequest))
     lle = _as(app, login, net.lle)
-    token = {"Authorization": f"Bearer {accounts.create_api_token(net.head)}"}
+    token = {"Authorization": f"Bearer {api_token(net.head)}"}
     pages = [head.get(f"/schools/{net.seeker.id}/partners"),
              head.get(f"/schools/{net.seeker.id}/partners?standard=CE2.A"),
              lle.get(f"/schools/{net.seeker.id}/partners"),

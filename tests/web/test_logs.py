@@ -8,6 +8,7 @@ import pytest
 from network import create_app
 from network.web import logs
 from network.web.security import public
+from tests.factories import api_token
 
 
 def _lines(caplog, logger: str | None = None) -> list[dict]:
@@ -51,10 +52,9 @@ def test_a_signed_in_request_names_the_person(app, make_user, login, client, cap
 
 
 def test_an_api_request_names_the_token_holder(app, make_user, client, caplog):
-    from network.services import accounts
 
     user = make_user()
-    token = accounts.create_api_token(user)
+    token = api_token(user)
     caplog.set_level(logging.INFO)
     caplog.clear()
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code \

@@ -11,7 +11,7 @@ from network.domain.matching import (
     rank,
     rank_naive,
 )
-from network.services import accounts
+from tests.factories import api_token
 
 # --- Pure scoring ----------------------------------------------------------------------------
 
@@ -174,7 +174,7 @@ def test_no_final_evaluation_asks_for_one(app, client, login, make_cluster, make
 
 
 def _api(client, person, urn, query=""):
-    token = accounts.create_api_token(person)
+    token = api_token(person)
     return client.get(f"/api/v1/schools/{urn}/matches{query}",
                       headers={"Authorization": f"Bearer {token}"})
 

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from models import Record, RecordVersion, School, User
 from network.extensions import db
-from network.services import accounts, contexts, gate, records
+from network.services import contexts, gate, records
 from tests.conftest import empty_tables
-from tests.factories import case_body, lesson_body, publish, revise, write
+from tests.factories import api_token, case_body, lesson_body, publish, revise, write
 
 PUBLISHED_KEYS = {"id", "kind", "status", "visibility", "title", "body", "context", "tags",
                   "published_at"}
@@ -30,7 +30,7 @@ _tokens: dict[int, str] = {}
 def _token(user: User) -> str:
     """One bearer token per person per test."""
     if user.id not in _tokens:
-        _tokens[user.id] = accounts.create_api_token(user)
+        _tokens[user.id] = api_token(user)
     return _tokens[user.id]
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from models import SelfEvaluation
 from network.domain import terms
 from network.extensions import db
-from network.services import accounts, evaluations
+from network.services import evaluations
 from tests.db_state import changed_tables, fingerprint, refusals, unchanged
-from tests.factories import ROLES, WORKED
+from tests.factories import ROLES, WORKED, api_token
 from tests.routes import CHANGING, METHODS, own_url, rules
 
 ANSWERS = {200, 201, 302, 303, 400, 403, 404, 405, 409, 410, 413, 422}
@@ -38,7 +38,7 @@ def test_every_route_answers_sensibly_in_the_own_cluster(world, app, client, log
     refusing an existing record is written in the audit log."""
     person = world.A.people[role]
     login(person)
-    bearer = {"Authorization": f"Bearer {accounts.create_api_token(person)}"}
+    bearer = {"Authorization": f"Bearer {api_token(person)}"}
     walked, unaudited = 0, []
     for rule in rules(app):
         url = own_url(world, rule)

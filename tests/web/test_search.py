@@ -17,7 +17,7 @@ from network.access import can
 from network.extensions import db
 from network.services import records
 from network.services import search as search_service
-from tests.factories import case_body, csrf_token, data
+from tests.factories import api_token, case_body, csrf_token, data
 
 
 @pytest.fixture(params=["whoosh", "tantivy"], autouse=True)
@@ -94,9 +94,8 @@ def test_typed_field_syntax_cannot_widen_access(app, people, text):
 ])
 def test_malformed_api_searches_are_a_400(app, client, people, query, message):
     """Bad queries get a JSON 400 that says what to fix, never a 500."""
-    from network.services import accounts
 
-    token = accounts.create_api_token(people["reader"])
+    token = api_token(people["reader"])
     response = client.get("/api/v1/search", query_string=query,
                           headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 400 and message.lower() in response.json["error"].lower()
@@ -104,10 +103,9 @@ def test_malformed_api_searches_are_a_400(app, client, people, query, message):
 
 def test_api_returns_results_and_facets(app, client, people):
     """The API answers with total, results and facet counts."""
-    from network.services import accounts
 
     _publish(people, "Tracking pupil progress every half-term")
-    token = accounts.create_api_token(people["reader"])
+    token = api_token(people["reader"])
     answer = client.get("/api/v1/search?q=tracking",
                         headers={"Authorization": f"Bearer {token}"}).json
     assert answer["total"] == 1 and answer["results"][0]["kind"] == "case_study"

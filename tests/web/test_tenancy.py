@@ -9,7 +9,7 @@ from markupsafe import escape
 
 from network.web.security import cross_cluster  # noqa: F401  (the marker admin views carry)
 from tests.db_state import refusals
-from tests.factories import ROLES
+from tests.factories import ROLES, api_token
 from tests.routes import METHODS, values_for
 
 # Public pages whose parameter is a capability, not a record of any cluster.
@@ -46,11 +46,10 @@ def test_every_route_is_known(app):
 def test_other_clusters_records_are_not_found(no_csrf, app, client, login, two_clusters, role):
     """For A's person in `role`, every route with B's ids answers 404, whatever the method,
     and each refusal is written in the audit log (B's records exist)."""
-    from network.services import accounts
 
     person = two_clusters.A.people[role]
     login(person)
-    bearer = {"Authorization": f"Bearer {accounts.create_api_token(person)}"}
+    bearer = {"Authorization": f"Bearer {api_token(person)}"}
     checked, missing = 0, []
     for rule in _rules(app):
         view = _view(app, rule)
@@ -127,9 +126,8 @@ def test_visitors_are_sent_to_sign_in(app, client, two_clusters, method):
 
 def test_api_answers_only_for_the_tokens_owner(app, client, two_clusters):
     """The API knows only its caller: B's details never appear in A's answers."""
-    from network.services import accounts
 
-    token = accounts.create_api_token(two_clusters.A.people["member"])
+    token = api_token(two_clusters.A.people["member"])
     answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200
     assert two_clusters.B.cluster.name not in answer.get_data(as_text=True)
