@@ -76,7 +76,7 @@ def test_profile_barrier_group_and_offer_changes_are_applied_school_by_school(
                                    started_on=date(2025, 7, 1)))
     db.session.commit()
     seeker = kept().candidate(planted.seeker.id)
-    assert (seeker.group_id, seeker.past_groups) == (2, frozenset({1}))
+    assert (seeker.group_id, seeker.left) == (2, frozenset({(1, date(2025, 7, 1))}))
     make_evaluation(planted.elsewhere, ratings={"CE3.A": 1}, status="final", year=2031,
                     term="autumn")
     db.session.add(OfferOptIn(school_id=planted.elsewhere.id, standard_id="CE3.A"))
