@@ -152,15 +152,22 @@ def _top(planes: list[int], among: int, k: int) -> list[int]:
     """Positions of the k best scores among `among`; ties go to the lower position."""
     if k <= 0 or not among:
         return []
-    sure, open_ = 0, among
+    sure, open_, counted = 0, among, 0
     for plane in reversed(planes):
         higher = open_ & plane
-        if higher.bit_count() + sure.bit_count() >= k:
+        more = higher.bit_count()
+        if more + counted >= k:
             open_ = higher
         else:
             sure |= higher
+            counted += more
             open_ &= ~plane
-    return _lowest(sure, k) + _lowest(open_, k - sure.bit_count())
+    return _lowest(sure, k) + _lowest(open_, k - counted)
+
+
+def _score_at(planes: list[int], i: int) -> int:
+    """The score of the candidate at position `i`, read back from the planes."""
+    return sum(1 << j for j, plane in enumerate(planes) if plane >> i & 1)
 
 
 @lru_cache(maxsize=4)
@@ -297,15 +304,20 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate] | Pool,
         rows.sort(key=lambda r: (-r[0], r[1].school_id))
         return rows
 
+    def best(positions: list[int]) -> list[Candidate]:
+        """The candidates at `positions`, best score first (no reasons needed)."""
+        order = sorted(positions, key=lambda i: (-_score_at(planes, i), i))
+        return [pool.candidates[i] for i in order]
+
     ranked = relevant & ~out
     winners = explained(_top(planes, ranked & pool.available & ~below, limit))
     matches = [Match(c.school_id, c.name, score, reasons) for score, c, reasons in winners]
     excluded: list[Excluded] = []
     for c in (pool.candidates[i] for i in _lowest(conflict | named, len(pool))):
         excluded.append((c.school_id, c.name, _why_not(seeker, c, exclude) or ""))
-    for _, c, _ in explained(_top(planes, ranked & (pool.closed | pool.full), limit)):
+    for c in best(_top(planes, ranked & (pool.closed | pool.full), limit)):
         excluded.append((c.school_id, c.name, CLOSED if not c.open_to_partnering
                          else NO_CAPACITY))
-    for _, c, _ in explained(_top(planes, ranked & pool.available & below, limit)):
+    for c in best(_top(planes, ranked & pool.available & below, limit)):
         excluded.append((c.school_id, c.name, below_good_reason(c)))
     return matches, excluded

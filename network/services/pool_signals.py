@@ -5,7 +5,7 @@ standard). `fingerprint` is one cheap query that moves when either changes."""
 
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from models import Partnership, User
 from network.extensions import db
@@ -15,10 +15,11 @@ def fingerprint() -> tuple:
     """What moves when a headteacher becomes (or stops being) a Local Leader of Education or
     a partnership closes: counts and sums of ids, in one query."""
     lle = select(func.count(User.id), func.coalesce(func.sum(User.id), 0),
-                 func.coalesce(func.sum(User.school_id), 0)).where(*LLE_HEAD)
+                 func.coalesce(func.sum(User.school_id), 0)).where(*LLE_HEAD).subquery()
     closed = select(func.count(Partnership.id), func.coalesce(func.sum(Partnership.id), 0)
-                    ).where(Partnership.status == "closed")
-    return tuple(db.session.execute(lle).one()) + tuple(db.session.execute(closed).one())
+                    ).where(Partnership.status == "closed").subquery()
+    row = db.session.execute(select(lle, closed).select_from(lle.join(closed, true()))).one()
+    return tuple(int(value) for value in row)
 
 
 def refresh(net) -> None:
@@ -36,7 +37,7 @@ def refresh(net) -> None:
 
 
 LLE_HEAD = (User.is_lle.is_(True), User.school_role == "headteacher",
-             User.school_id.is_not(None), User.is_active.is_(True))
+            User.school_id.is_not(None), User.is_active.is_(True))
 
 
 def lle_schools(ids: set[int] | None) -> set[int]:
