@@ -16,8 +16,8 @@ multipliers in TIERS so that a higher tier always wins, whatever the tiers below
 
 So a school that only shares the seeker's context never ranks above one that meets a need.
 Only candidates that meet a need, overcame a barrier or made a move are matches. Phase is a
-filter (`any_phase` lifts it): see `phase_families`. Left out with the reason: schools
-sharing a headteacher, the caller's `exclude`, and (the best few) schools closed to
+filter (`any_phase` lifts it; network/domain/matching_phase.py). Left out with the reason:
+schools sharing a headteacher, the caller's `exclude`, and (the best few) schools closed to
 partnering, without capacity, or graded below good at their last inspection unless the
 caller's `include` names them with a reason. The school itself is left out silently.
 
@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from network.domain import inspection, locality
+from network.domain.matching_phase import SIZE_BY_PHASE, phase_families, size_band
 
 # The one table of weights. Points within a tier; TIERS stacks the tiers.
 WEIGHTS = {
@@ -81,34 +82,6 @@ NO_CAPACITY = "no capacity this year"
 SAME_HEAD = "conflict of interest: same headteacher"
 BELOW_GOOD_RULE = ("schools below good are not proposed to support others unless a broker "
                    "includes one with a reason")
-
-# Phase as a filter: a middle school counts as the phase it is deemed; an all-through school
-# teaches both, so it is offered to primaries and secondaries, and an all-through seeker is
-# offered primaries, secondaries and all-through schools. Any other phase (special, nursery,
-# 16 plus) matches only itself.
-_FAMILIES = {"Middle deemed primary": ("Primary",), "Middle deemed secondary": ("Secondary",),
-             "All-through": ("Primary", "Secondary", "All-through")}
-# Size relative to phase: (small below, large from) pupils on roll.
-SIZE_BY_PHASE = {"Primary": (210, 420), "Secondary": (600, 1200),
-                 "All-through": (900, 1800), "Special": (60, 150)}
-
-
-def phase_families(phase: str | None) -> frozenset[str]:
-    """The phases a school of `phase` counts as when matching; empty when not known."""
-    if phase in UNKNOWN:
-        return frozenset()
-    return frozenset(_FAMILIES.get(phase, (phase,)))
-
-
-def size_band(phase: str | None, on_roll: int | None) -> str:
-    """Small, Medium or Large for a school of its phase (a large primary is a small
-    secondary); "Not known" without a roll."""
-    if on_roll is None:
-        return "Not known"
-    family = _FAMILIES.get(phase, (phase,))[-1] if phase not in UNKNOWN else "Primary"
-    small, large = SIZE_BY_PHASE.get(family, SIZE_BY_PHASE["Primary"])
-    return "Small" if on_roll < small else "Large" if on_roll >= large else "Medium"
-
 
 def month(day: date) -> date:
     """The first of the day's month: moves are kept and compared by month."""
@@ -389,4 +362,5 @@ def rank_naive(seeker: Seeker, candidates: Iterable[Candidate],
 from network.domain.matching_fast import Pool, rank  # noqa: E402  (the fast path)
 
 __all__ = ["WEIGHTS", "TIERS", "Candidate", "Seeker", "Match", "Pool", "rank", "rank_naive",
-           "explain", "barrier_points", "below_good_reason"]
+           "explain", "barrier_points", "below_good_reason", "phase_families", "size_band",
+           "SIZE_BY_PHASE"]

@@ -271,3 +271,21 @@ def test_the_tiers_are_stacked_without_overlap():
     assert matching.CONTEXT_MOST.bit_length() <= TIERS["move"].bit_length() - 1
     assert WEIGHTS["move"] * TIERS["move"] < TIERS["barrier"]
     assert matching.BARRIER_MOST * TIERS["barrier"] < TIERS["need"]
+
+
+def test_the_readme_states_the_weights_and_tiers_the_code_uses():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = text[text.index("### How partners are ranked"):]
+    rows = {line.split("|")[1].strip(): line.split("|")[3].strip()
+            for line in section.splitlines()[:60] if line.startswith("| ")}
+    assert {tier: int(rows[name].replace(",", "")) for tier, name in (
+        ("need", "Need"), ("barrier", "Barriers"), ("move", "Move to a stronger group"),
+        ("context", "Context and signals"))} == TIERS
+    assert f"one of your 4s: {WEIGHTS['need_4']}; one of your 3s: {WEIGHTS['need_3']}" in section
+    assert (f"recorded as faced then overcome: {WEIGHTS['barrier_recorded']}; said overcome: "
+            f"{WEIGHTS['barrier_said']}; rarer: +{WEIGHTS['barrier_rarity']}") in section
+    assert f"local authority {WEIGHTS['same_la']} / postcode area " \
+           f"{WEIGHTS['same_postcode_area']} / region {WEIGHTS['same_region']}" in section
+    assert f"LLE headteacher {WEIGHTS['lle_headteacher']}" in section
