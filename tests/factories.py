@@ -350,28 +350,32 @@ def plant_network(make_user, make_evaluation) -> SimpleNamespace:
 
 # --- Need-first matching (tests/web/test_matching_need_first.py) ------------------------------
 
-def _unclaimed(phase: str) -> list[RegisterSchool]:
-    """Open register schools of a phase that no cluster has claimed, by URN."""
-    return list(db.session.scalars(
-        select(RegisterSchool).where(RegisterSchool.status.like("Open%"),
-                                     RegisterSchool.phase == phase,
-                                     RegisterSchool.urn.not_in(select(School.urn)))
-        .order_by(RegisterSchool.urn)))
+def _unclaimed(phase: str) -> list:
+    """Open register schools of a phase that no cluster has claimed, by URN (the columns
+    the need-first network picks them by)."""
+    r = RegisterSchool
+    return list(db.session.execute(
+        select(r.urn, r.name, r.la_name, r.region, r.postcode, r.ofsted_rating)
+        .where(r.status.like("Open%"), r.phase == phase, r.urn.not_in(select(School.urn)))
+        .order_by(r.urn)))
 
 
-def _local_authority_for_need_first() -> tuple[dict[str, list[RegisterSchool]], list]:
+def _local_authority_for_need_first() -> tuple[dict[str, list], list]:
     """A local authority with four unclaimed primaries graded good or better, one graded
     below good and two secondaries graded good or better; and primaries graded good in
     other regions."""
     primaries, secondaries = _unclaimed("Primary"), _unclaimed("Secondary")
-    good = ("Good", "Outstanding")
-    for la in sorted({e.la_name for e in primaries if e.la_name}):
-        here = {
-            "good": [e for e in primaries if e.la_name == la and e.ofsted_rating in good],
-            "below": [e for e in primaries if e.la_name == la
-                      and e.ofsted_rating in ("Requires Improvement", "Inadequate")],
-            "secondary": [e for e in secondaries if e.la_name == la
-                          and e.ofsted_rating in good]}
+    good, below = ("Good", "Outstanding"), ("Requires Improvement", "Inadequate")
+    by_la: dict[str, dict[str, list]] = {}
+    for entries, kinds in ((primaries, (("good", good), ("below", below))),
+                           (secondaries, (("secondary", good),))):
+        for e in entries:
+            for kind, grades in kinds:
+                if e.la_name and e.ofsted_rating in grades:
+                    by_la.setdefault(e.la_name, {"good": [], "below": [], "secondary": []}
+                                     )[kind].append(e)
+    for la in sorted(by_la):
+        here = by_la[la]
         if len(here["good"]) >= 4 and here["below"] and len(here["secondary"]) >= 2:
             region = here["good"][0].region
             far = [e for e in primaries if e.region != region and e.ofsted_rating == "Good"
