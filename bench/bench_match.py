@@ -4,8 +4,10 @@
 
 Builds `--schools` synthetic candidates, each with the toolkit's 32 ratings (rated 1 and
 opted in = offers; 3 or 4 = needs), barriers faced and overcome from the 25-barrier taxonomy
-(some far commoner than others), a priority-group history, context bands, openness and
-capacity. Then, for `--seekers` schools, the top 10 with reasons through
+(some far commoner than others, half with a recorded history), a dated priority-group
+history, context bands, a local authority and postcode, religious character, an inspection
+grade (a fifth below good), LLE headteachers, track records, openness and capacity. Then,
+for `--seekers` schools, the top 10 with reasons through
 network.domain.matching.rank on a pool built once; and, in the same run, the naive baselines
 on `--naive` of those seekers: rank_naive (a loop scoring and explaining every candidate) and
 a score-only loop over sets. Checks the fast answers equal rank_naive's. Prints p50/p95 per
@@ -22,6 +24,7 @@ import random
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,16 +33,22 @@ from models.toolkit_data import BARRIERS, standard_ids  # noqa: E402
 from network.domain.anonymity import FSM_BANDS, SIZE_BANDS  # noqa: E402
 from network.domain.matching import (  # noqa: E402
     NEED_POINTS,
+    TIERS,
     Candidate,
     Pool,
     Seeker,
     barrier_points,
+    move_month,
     rank,
     rank_naive,
 )
 
 OUT = Path(__file__).resolve().parent / "out" / "match.json"
 PHASES = ["Primary"] * 16 + ["Secondary"] * 3 + ["Special", "All-through"]
+TODAY = date(2026, 12, 7)
+GRADES = ["Outstanding"] * 3 + ["Good"] * 12 + ["Requires Improvement"] * 2 + \
+    ["Inadequate", None, None]
+RELIGIONS = [None] * 12 + ["Church of England"] * 5 + ["Roman Catholic"] * 2 + ["None"]
 REGIONS = ["North East", "North West", "Yorkshire and the Humber", "East Midlands",
            "West Midlands", "East of England", "London", "South East", "South West"]
 
@@ -64,14 +73,23 @@ def network(n: int, rng: random.Random) -> tuple[list[Candidate], list[Seeker], 
         overcome = frozenset(b for b in named if rng.random() < 0.4)
         facing = frozenset(named - overcome)
         groups = rng.sample(range(1, 7), rng.randint(1, 3))
+        left = frozenset((g, date(rng.randint(2015, 2026), rng.randint(1, 12), 1))
+                         for g in groups[:-1])
+        recorded = frozenset((b, date(2020, 9, 1), date(2023, 7, 1)) for b in overcome
+                             if rng.random() < 0.5)
+        la = rng.randrange(150)
         context = dict(phase=rng.choice(PHASES), size_band=rng.choice(SIZE_BANDS)[2],
-                       fsm_band=rng.choice(FSM_BANDS)[2], region=rng.choice(REGIONS))
+                       fsm_band=rng.choice(FSM_BANDS)[2], region=REGIONS[la % 9],
+                       la_name=f"Authority {la}", postcode=f"A{la % 120}{'B' * (la // 120)} 1AA",
+                       religion=rng.choice(RELIGIONS))
         heads = frozenset({school_id if rng.random() > 0.01 else school_id - 1})
         candidates.append(Candidate(
             school_id=school_id, name=f"School {school_id}", group_id=groups[-1],
-            offers=offers, overcome=overcome, past_groups=frozenset(groups[:-1]),
+            offers=offers, overcome=overcome, left=left,
             open_to_partnering=rng.random() < 0.6, spare_capacity=rng.randint(0, 3),
-            headteacher_ids=heads, **context))
+            headteacher_ids=heads, group_name=f"Group {groups[-1]}",
+            grade=rng.choice(GRADES), inspected_on=date(2023, 5, 1), recorded=recorded,
+            lle=rng.random() < 0.05, improved=rng.choice([0] * 9 + [1, 2]), **context))
         seekers.append(Seeker(
             school_id=school_id, name=f"School {school_id}",
             needs={s: r for s, r in ratings.items() if r >= 3}, barriers=facing,
@@ -85,17 +103,21 @@ def network(n: int, rng: random.Random) -> tuple[list[Candidate], list[Seeker], 
 
 
 def score_only(seeker: Seeker, candidates: list[Candidate], rarity: dict, k: int = 10):
-    """The plainest loop: score every candidate from its sets, keep the top k."""
+    """The plainest loop: score every candidate from its sets (need, barriers, move and a
+    few signals, tiered), keep the top k."""
     best = []
     for c in candidates:
         if c.school_id == seeker.school_id or not c.open_to_partnering or c.spare_capacity <= 0 \
-                or seeker.headteacher_ids & c.headteacher_ids:
+                or seeker.headteacher_ids & c.headteacher_ids or c.phase != seeker.phase:
             continue
-        score = sum(NEED_POINTS[r] for s, r in seeker.needs.items() if s in c.offers)
-        score += sum(barrier_points(b, rarity) for b in seeker.barriers & c.overcome)
-        score += 4 * (seeker.group_id in c.past_groups)
-        score += 6 * (c.phase == seeker.phase) + 2 * (c.size_band == seeker.size_band) + \
-            2 * (c.fsm_band == seeker.fsm_band) + (c.region == seeker.region)
+        recorded = c.recorded_slugs
+        score = TIERS["need"] * sum(NEED_POINTS[r] for s, r in seeker.needs.items()
+                                    if s in c.offers)
+        score += TIERS["barrier"] * sum(barrier_points(b, rarity, b in recorded)
+                                        for b in seeker.barriers & c.overcome)
+        score += TIERS["move"] * (move_month(seeker, c, TODAY) is not None)
+        score += 3 * (c.la_name == seeker.la_name) + (c.size_band == seeker.size_band) + \
+            (c.fsm_band == seeker.fsm_band) + 2 * c.lle
         best.append((score, -c.school_id))
     return heapq.nlargest(k, best)
 
@@ -119,12 +141,12 @@ def main() -> None:
     fast, answers = [], {}
     for seeker in chosen:
         t = time.perf_counter()
-        answers[seeker.school_id] = rank(seeker, pool, rarity, limit=10)
+        answers[seeker.school_id] = rank(seeker, pool, rarity, limit=10, today=TODAY)
         fast.append(time.perf_counter() - t)
     naive, plain, agree = [], [], True
     for seeker in chosen[:args.naive]:
         t = time.perf_counter()
-        reference = rank_naive(seeker, candidates, rarity, limit=10)
+        reference = rank_naive(seeker, candidates, rarity, limit=10, today=TODAY)
         naive.append(time.perf_counter() - t)
         t = time.perf_counter()
         score_only(seeker, candidates, rarity)

@@ -346,3 +346,94 @@ def plant_network(make_user, make_evaluation) -> SimpleNamespace:
     return SimpleNamespace(seeker=seeker, right=right, elsewhere=elsewhere,
                            other_phase=other_phase, same_head=same_head, closed=closed,
                            hidden=hidden, **people)
+
+
+# --- Need-first matching (tests/web/test_matching_need_first.py) ------------------------------
+
+def _unclaimed(phase: str) -> list:
+    """Open register schools of a phase that no cluster has claimed, by URN (the columns
+    the need-first network picks them by)."""
+    r = RegisterSchool
+    return list(db.session.execute(
+        select(r.urn, r.name, r.la_name, r.region, r.postcode, r.ofsted_rating)
+        .where(r.status.like("Open%"), r.phase == phase, r.urn.not_in(select(School.urn)))
+        .order_by(r.urn)))
+
+
+def _local_authority_for_need_first() -> tuple[dict[str, list], list]:
+    """A local authority with four unclaimed primaries graded good or better, one graded
+    below good and two secondaries graded good or better; and primaries graded good in
+    other regions."""
+    primaries, secondaries = _unclaimed("Primary"), _unclaimed("Secondary")
+    good, below = ("Good", "Outstanding"), ("Requires Improvement", "Inadequate")
+    by_la: dict[str, dict[str, list]] = {}
+    for entries, kinds in ((primaries, (("good", good), ("below", below))),
+                           (secondaries, (("secondary", good),))):
+        for e in entries:
+            for kind, grades in kinds:
+                if e.la_name and e.ofsted_rating in grades:
+                    by_la.setdefault(e.la_name, {"good": [], "below": [], "secondary": []}
+                                     )[kind].append(e)
+    for la in sorted(by_la):
+        here = by_la[la]
+        if len(here["good"]) >= 4 and here["below"] and len(here["secondary"]) >= 2:
+            region = here["good"][0].region
+            far = [e for e in primaries if e.region != region and e.ofsted_rating == "Good"
+                   and e.postcode and e.postcode[:2] != here["good"][0].postcode[:2]]
+            return here, far
+    raise LookupError("the register has no local authority to plant need-first matching in")
+
+
+def plant_need_first(make_user, make_evaluation) -> SimpleNamespace:
+    """Seekers whose right partner is known. A primary seeker in Maximise progress rating
+    CE2.A and CE2.B 4 and CE3.A 3; in its local authority: `right` (good, offers both 4s),
+    `one_four` (offers CE2.A only, but has every signal: LLE head, a track record, a barrier
+    overcome with its history, a move to Good to great), `context_only` (no standard, only a
+    move and context), `below` (graded below good, offers both 4s) and `secondary` (offers
+    both 4s); `far` offers both 4s in another region. A secondary seeker (`seeker_2`, rating
+    CE4.A 4) in the same authority, with `secondary` its only same-phase partner and `right`
+    (a primary) also strong in CE4.A."""
+    from models import Partnership
+
+    here, far_entries = _local_authority_for_need_first()
+    cluster = Cluster(name="Need First Partnership", region=here["good"][0].region or "London",
+                      description="Need first")
+    away = Cluster(name="Far Away Partnership", region=far_entries[0].region or "North East",
+                   description="Far away")
+    db.session.add_all([cluster, away])
+    seeker, right, one_four, context_only = (planted_school(cluster, e)
+                                             for e in here["good"][:4])
+    below = planted_school(cluster, here["below"][0])
+    secondary, seeker_2 = (planted_school(cluster, e) for e in here["secondary"][:2])
+    far = planted_school(away, far_entries[0])
+    db.session.commit()
+    make_evaluation(seeker, ratings={"CE2.A": 4, "CE2.B": 4, "CE3.A": 3}, status="final")
+    make_evaluation(seeker_2, ratings={"CE4.A": 4}, status="final")
+    db.session.add_all([
+        GroupMembership(school_id=seeker.id, group_id=3, started_on=date(2022, 9, 1)),
+        SchoolBarrier(school_id=seeker.id, barrier_slug="low-maths", since=date(2022, 9, 1))])
+    both = ("CE2.A", "CE2.B")
+    strong_school(make_evaluation, right, (*both, "CE4.A"))
+    strong_school(make_evaluation, far, both)
+    strong_school(make_evaluation, below, both)
+    strong_school(make_evaluation, secondary, (*both, "CE4.A"))
+    strong_school(make_evaluation, one_four, ("CE2.A",), ["low-maths"])
+    recent = date.today().replace(day=1) - timedelta(days=400)
+    for school in (one_four, context_only):
+        db.session.add_all([
+            GroupMembership(school_id=school.id, group_id=3, started_on=date(2019, 9, 1),
+                            ended_on=recent),
+            GroupMembership(school_id=school.id, group_id=5, started_on=recent)])
+    people = {"head": make_user(seeker, "headteacher"),
+              "head_2": make_user(seeker_2, "headteacher"),
+              "lle_head": make_user(one_four, "headteacher", lle=True),
+              "context_head": make_user(context_only, "headteacher", lle=True)}
+    db.session.add(Partnership(
+        broker_id=people["lle_head"].id, supported_school_id=far.id,
+        supporting_school_id=one_four.id, status="closed", focus_standards=["CE2.A"],
+        review={"summary": "Better", "schools": {"supported": {"rows": [
+            {"standard": "CE2.A", "before": 4, "after": 2, "change": 2}]}}}))
+    db.session.commit()
+    return SimpleNamespace(seeker=seeker, right=right, one_four=one_four,
+                           context_only=context_only, below=below, secondary=secondary,
+                           seeker_2=seeker_2, far=far, left_on=recent, **people)

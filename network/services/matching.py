@@ -19,6 +19,8 @@ from network.services import pool as pool_service
 from network.services.errors import NotFound
 from network.services.evaluations import latest
 
+ANY_PHASE = "any"  # the phase filter's value for schools of every phase
+
 
 @dataclass
 class Found:
@@ -31,6 +33,10 @@ class Found:
     excluded: list[tuple[int, str, str]] = field(default_factory=list)
     urns: dict[int, str] = field(default_factory=dict)
     same_cluster: set[int] = field(default_factory=set)
+    # Schools left out because they were graded below good at their last inspection: a
+    # broker may include one, with a reason (`ranked(..., include=...)`).
+    includable: set[int] = field(default_factory=set)
+    any_phase: bool = False
 
 
 def allowed_school(actor: User, school_id: int) -> School:
@@ -52,12 +58,18 @@ def matches_for(actor: User, school_id: int, limit: int = 10,
 
 
 def ranked(school: School, limit: int, filters: dict, broker: User | None = None,
-           asked: SupportRequest | None = None) -> Found:
+           asked: SupportRequest | None = None, include: dict[int, str] | None = None
+           ) -> Found:
     """Ranked partners for a school the caller has already checked the actor may match for:
     partnered and declined pairings are left out with their reasons, and so is the school of
     the `broker` looking for a partner (nobody brokers support from their own school). For a
     request for support (`asked`), the needs are the 3s and 4s it names (all of them if it
-    names none) and the barriers those it names (those faced if it names none)."""
+    names none) and the barriers those it names (those faced if it names none).
+
+    Only schools of the seeker's phase are ranked unless filters["phase"] is ANY_PHASE or a
+    phase (then only that phase). Schools graded below good at their last inspection are
+    left out with the reason and listed in `found.includable`; `include` (school id -> the
+    broker's reason) ranks them again, with that reason among theirs."""
     from network.services.partnerships import exclusions
 
     final = latest(school.id, final=True)
@@ -68,9 +80,12 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
     net = pool_service.platform()
     pool = net.pool
     mask = net.shared | net.clusters.get(school.cluster_id, 0)
-    for key in ("phase", "region"):
-        if filters.get(key):
-            mask &= pool.context.get((key, filters[key]), 0)
+    phase = filters.get("phase", "")
+    found.any_phase = bool(phase)
+    if phase and phase != ANY_PHASE:
+        mask &= pool.context.get(("phase", phase), 0)
+    if filters.get("region"):
+        mask &= pool.context.get(("region", filters["region"]), 0)
     if filters.get("standard"):
         mask &= pool.offers.get(filters["standard"], 0)
     me = pool.position.get(school.id)
@@ -89,21 +104,29 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
         barriers=facing, group_id=me_as.group_id,
         group_name=net.group_names.get(me_as.group_id, "") if me_as.group_id else "",
         phase=me_as.phase, size_band=me_as.size_band, fsm_band=me_as.fsm_band,
-        region=me_as.region, headteacher_ids=me_as.headteacher_ids)
+        region=me_as.region, headteacher_ids=me_as.headteacher_ids, la_name=me_as.la_name,
+        postcode=me_as.postcode, religion=me_as.religion)
     heads = me_as.headteacher_ids
     left_out = {sid: why for sid, why in exclusions(school.id).items() if sid in found.urns}
     if broker is not None and broker.school_id in found.urns:
         left_out[broker.school_id] = "it is your own school: another broker must propose it"
     found.matches, found.excluded = matching.rank(
-        found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles)
+        found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles,
+        include=include, any_phase=found.any_phase)
+    found.includable = {sid for sid, _, why in found.excluded
+                        if (c := net.candidate(sid)) is not None
+                        and why == matching.below_good_reason(c)}
     return found
 
 
 def _candidate_of(school: School) -> matching.Candidate:
     """A school the pool does not hold (no register entry): its context, nothing else."""
-    bands = context_bands(school.register_entry)
-    return matching.Candidate(school.id, school.name, bands["phase"], bands["size"],
-                              bands["fsm"], bands["region"])
+    entry = school.register_entry
+    bands = context_bands(entry)
+    return matching.Candidate(
+        school.id, school.name, bands["phase"],
+        matching.size_band(entry.phase, entry.number_on_roll), bands["fsm"], bands["region"],
+        la_name=entry.la_name, postcode=entry.postcode, religion=entry.religious_character)
 
 
 def _needs(final: SelfEvaluation, asked: SupportRequest | None) -> dict[str, int]:
@@ -138,7 +161,7 @@ def _masked(pool: matching.Pool, mask: int, heads: frozenset[int]) -> matching.P
     scoring, exclusions and ties behave exactly as on a pool of those candidates alone."""
     view = object.__new__(matching.Pool)
     view.candidates, view.position = pool.candidates, pool.position
-    for name in ("offers", "overcome", "left", "context"):
+    for name in ("offers", "overcome", "recorded", "left", "context"):
         setattr(view, name, {key: bits & mask for key, bits in getattr(pool, name).items()})
     view.heads = {head: pool.heads.get(head, 0) & mask for head in heads}
     for name in ("available", "closed", "full", "roomy"):

@@ -12,6 +12,12 @@ Candidates are the other schools on the platform whose profile is shared with th
 that are in the seeker's own cluster: a cluster-only school never reaches another cluster.
 Offers are what the network may see (rated 1 in the latest final evaluation AND opted in).
 Records are not read here at all, so no anonymised author can leak through a match.
+
+Two signals change without a change-log row today: a headteacher designated a Local Leader of
+Education, and a partnership closed with its impact review (the supporting school's track
+record). Each match page reads a cheap fingerprint of both (network/services/pool_signals.py);
+when it moved, those two signals are read again for every school and only the candidates
+whose signals changed are put back.
 """
 
 import weakref
@@ -36,7 +42,7 @@ from models import (
 from network.domain import matching
 from network.domain.anonymity import context_bands
 from network.extensions import db
-from network.services import changes
+from network.services import changes, pool_signals
 
 MAX_SCHOOLS_APPLIED = 500  # more changed schools than this at once: read everything again
 
@@ -60,6 +66,7 @@ class Platform:
     places: dict[int, tuple[str | None, str | None]]  # register phase and region
     facing: dict[int, frozenset[str]]  # barriers each school faces now
     head_names: dict[int, tuple[tuple[int, str], ...]]  # headteachers' ids and names
+    signals: tuple = ()  # the fingerprint of LLE headteachers and closed partnerships
 
     def candidate(self, school_id: int) -> matching.Candidate | None:
         """The school as a candidate (its group, offers, headteachers...), if it is one."""
@@ -72,7 +79,9 @@ _CACHE: "weakref.WeakKeyDictionary[object, Platform]" = weakref.WeakKeyDictionar
 
 def platform() -> Platform:
     """This process's copy of the candidates, brought up to date with the change log."""
-    return changes.kept(_CACHE, _build, _apply)
+    net = changes.kept(_CACHE, _build, _apply)
+    pool_signals.refresh(net)
+    return net
 
 
 def filter_choices() -> dict[str, list[str]]:
@@ -82,6 +91,7 @@ def filter_choices() -> dict[str, list[str]]:
 
 def _build(mark: changes.Mark) -> Platform:
     """Every school on the platform as a candidate, in a handful of queries."""
+    signals = pool_signals.fingerprint()
     read = _Read(None)
     net = Platform(
         mark=mark, pool=matching.Pool(read.candidates()), shared=0, clusters={},
@@ -89,7 +99,8 @@ def _build(mark: changes.Mark) -> Platform:
         titles=dict(db.session.execute(select(Barrier.slug, Barrier.title)).all()),
         group_names=dict(db.session.execute(select(PriorityGroup.id, PriorityGroup.name))
                          .all()),
-        choices={}, cluster_of={}, places={}, facing=read.facing, head_names=read.head_names)
+        choices={}, cluster_of={}, places={}, facing=read.facing, head_names=read.head_names,
+        signals=signals)
     for r in read.rows:
         _place(net, r)
     _summarise(net)
@@ -198,8 +209,11 @@ class _Read:
             .join(RegisterSchool, School.urn == RegisterSchool.urn)
             .outerjoin(SchoolProfile, SchoolProfile.school_id == School.id), School.id)).all()
         self.offers = self._offers()
-        self.overcome, self.facing = self._barriers()
+        self.overcome, self.facing, self.recorded = self._barriers()
         self.groups = self._groups()
+        self.group_names = dict(db.session.execute(select(PriorityGroup.id,
+                                                          PriorityGroup.name)).all())
+        self.lle, self.improved = pool_signals.lle_schools(ids), pool_signals.track_records(ids)
         self.head_names = _head_names(ids)
         # Who is the same person is worked out over the whole platform (_apply, for a few).
         self.heads = _identify(self.head_names) if ids is None else {}
@@ -213,15 +227,23 @@ class _Read:
 
     def candidate(self, r) -> matching.Candidate:
         """The candidate for school row `r`."""
-        bands = context_bands(r.RegisterSchool)
-        current, past = self.groups.get(r.id, (None, frozenset()))
+        entry = r.RegisterSchool
+        bands = context_bands(entry)
+        current, left = self.groups.get(r.id, (None, frozenset()))
         return matching.Candidate(
-            school_id=r.id, name=r.name, phase=bands["phase"], size_band=bands["size"],
+            school_id=r.id, name=r.name, phase=bands["phase"],
+            size_band=matching.size_band(entry.phase, entry.number_on_roll),
             fsm_band=bands["fsm"], region=bands["region"], group_id=current,
             offers=self.offers.get(r.id, frozenset()),
-            overcome=frozenset(self.overcome.get(r.id, ())), past_groups=past,
+            overcome=frozenset(self.overcome.get(r.id, ())), left=left,
             open_to_partnering=bool(r.open_to_partnering), spare_capacity=r.capacity or 0,
-            headteacher_ids=self.heads.get(r.id, frozenset()))
+            headteacher_ids=self.heads.get(r.id, frozenset()),
+            group_name=self.group_names.get(current, "") if current else "",
+            la_name=entry.la_name, postcode=entry.postcode,
+            religion=entry.religious_character, grade=entry.ofsted_rating,
+            inspected_on=entry.ofsted_inspection_date,
+            recorded=frozenset(self.recorded.get(r.id, ())), lle=r.id in self.lle,
+            improved=self.improved.get(r.id, 0))
 
     def _offers(self) -> dict[int, frozenset[str]]:
         """Public offers per school: rated 1 in its latest final evaluation AND opted in."""
@@ -247,29 +269,35 @@ class _Read:
                 rated.setdefault(sid, set()).add(standard)
         return {sid: frozenset(s) for sid, s in rated.items()}
 
-    def _barriers(self) -> tuple[dict[int, set[str]], dict[int, frozenset[str]]]:
-        """Barriers overcome and barriers faced now, per school."""
+    def _barriers(self) -> tuple[dict[int, set[str]], dict[int, frozenset[str]], dict]:
+        """Per school: barriers overcome, barriers faced now, and the overcome barriers the
+        platform recorded as faced before they were overcome (slug, since, overcome_on)."""
         overcome: dict[int, set[str]] = {}
         facing: dict[int, set[str]] = {}
-        for sid, slug, done in db.session.execute(self._only(
+        recorded: dict[int, set[tuple]] = {}
+        for sid, slug, since, done in db.session.execute(self._only(
                 select(SchoolBarrier.school_id, SchoolBarrier.barrier_slug,
-                       SchoolBarrier.overcome_on), SchoolBarrier.school_id)):
+                       SchoolBarrier.since, SchoolBarrier.overcome_on),
+                SchoolBarrier.school_id)):
             (facing if done is None else overcome).setdefault(sid, set()).add(slug)
-        return overcome, {sid: frozenset(slugs) for sid, slugs in facing.items()}
+            if done is not None and since is not None and since < done:
+                recorded.setdefault(sid, set()).add((slug, since, done))
+        return overcome, {sid: frozenset(slugs) for sid, slugs in facing.items()}, recorded
 
-    def _groups(self) -> dict[int, tuple[int | None, frozenset[int]]]:
-        """Per school, its current priority group and the groups it has left."""
+    def _groups(self) -> dict[int, tuple[int | None, frozenset[tuple]]]:
+        """Per school, its current priority group and the groups it has left, each with the
+        month it left."""
         current: dict[int, int] = {}
-        past: dict[int, set[int]] = {}
+        left: dict[int, set[tuple]] = {}
         for sid, gid, ended in db.session.execute(self._only(
                 select(GroupMembership.school_id, GroupMembership.group_id,
                        GroupMembership.ended_on), GroupMembership.school_id)):
             if ended is None:
                 current[sid] = gid
             else:
-                past.setdefault(sid, set()).add(gid)
-        return {sid: (current.get(sid), frozenset(past.get(sid, set()) - {current.get(sid)}))
-                for sid in set(current) | set(past)}
+                left.setdefault(sid, set()).add((gid, matching.month(ended)))
+        return {sid: (current.get(sid), frozenset(left.get(sid, ())))
+                for sid in set(current) | set(left)}
 
 
 def _head_names(ids: set[int] | None) -> dict[int, tuple[tuple[int, str], ...]]:

@@ -21,7 +21,7 @@ from network.extensions import db
 from network.services import changes, pool
 from tests.factories import planted_school, register_entries
 
-BITSETS = ("offers", "overcome", "left", "context", "heads")
+BITSETS = ("offers", "overcome", "recorded", "left", "context", "heads")
 FLAGS = ("available", "closed", "full", "roomy")
 
 
@@ -76,7 +76,7 @@ def test_profile_barrier_group_and_offer_changes_are_applied_school_by_school(
                                    started_on=date(2025, 7, 1)))
     db.session.commit()
     seeker = kept().candidate(planted.seeker.id)
-    assert (seeker.group_id, seeker.past_groups) == (2, frozenset({1}))
+    assert (seeker.group_id, seeker.left) == (2, frozenset({(1, date(2025, 7, 1))}))
     make_evaluation(planted.elsewhere, ratings={"CE3.A": 1}, status="final", year=2031,
                     term="autumn")
     db.session.add(OfferOptIn(school_id=planted.elsewhere.id, standard_id="CE3.A"))
@@ -147,3 +147,62 @@ def test_a_change_log_that_went_back_reads_it_all_again(planted):  # noqa: F811
     after = pool.platform()
     assert after is not before
     assert after.pool.candidates[after.pool.position[planted.right.id]].spare_capacity == 3
+
+
+def _close(planted, supporting, change: int | None) -> None:
+    """A partnership, closed with an impact review whose focus row changed by `change`."""
+    from models import Partnership
+
+    db.session.add(Partnership(
+        broker_id=planted.head.id, supported_school_id=planted.seeker.id,
+        supporting_school_id=supporting.id, status="closed", focus_standards=["CE2.A"],
+        review={"summary": "Done", "schools": {"supported": {"rows": [
+            {"standard": "CE2.A", "before": 4, "after": 2 if change else 4,
+             "change": change}]}}}))
+    db.session.commit()
+
+
+def test_an_lle_headteacher_and_a_track_record_count_at_once(planted, kept):  # noqa: F811
+    db.session.get(User, planted.away_head.id).is_lle = True  # no change-log row for this
+    db.session.commit()
+    assert kept().candidate(planted.right.id).lle
+    _close(planted, planted.right, 2)
+    _close(planted, planted.right, None)  # no ratings after: not an improvement
+    _close(planted, planted.elsewhere, 0)
+    net = kept()
+    assert net.candidate(planted.right.id).improved == 1
+    assert net.candidate(planted.elsewhere.id).improved == 0
+    from network.services.matching import matches_for
+
+    reasons = {m.school_id: m.reasons for m in matches_for(planted.head, planted.seeker.id)
+               .matches}[planted.right.id]
+    assert "Its headteacher is a Local Leader of Education" in reasons
+    assert "Has supported 1 school that improved on its focus" in reasons
+    db.session.get(User, planted.away_head.id).is_lle = False
+    db.session.commit()
+    assert not kept().candidate(planted.right.id).lle
+
+
+def test_a_register_grade_and_a_recorded_barrier_are_read_school_by_school(
+        planted, kept):  # noqa: F811
+    from models import RegisterSchool
+
+    entry = db.session.get(RegisterSchool, planted.right.urn)
+    was = entry.ofsted_rating, entry.ofsted_inspection_date  # the register outlives a test
+    try:
+        entry.ofsted_rating, entry.ofsted_inspection_date = "Inadequate", date(2025, 5, 20)
+        db.session.commit()
+        right = kept().candidate(planted.right.id)
+        assert (right.grade, right.inspected_on) == ("Inadequate", date(2025, 5, 20))
+    finally:
+        entry = db.session.get(RegisterSchool, planted.right.urn)
+        entry.ofsted_rating, entry.ofsted_inspection_date = was
+        db.session.commit()
+    faced = db.session.scalars(db.select(SchoolBarrier).where(
+        SchoolBarrier.school_id == planted.elsewhere.id)).first()
+    assert faced is None
+    db.session.add(SchoolBarrier(school_id=planted.elsewhere.id, barrier_slug="low-maths",
+                                 since=date(2025, 1, 6), overcome_on=date(2025, 1, 6)))
+    db.session.commit()
+    elsewhere = kept().candidate(planted.elsewhere.id)
+    assert elsewhere.overcome == {"low-maths"} and elsewhere.recorded == frozenset()

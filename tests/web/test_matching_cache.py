@@ -90,8 +90,8 @@ def test_a_barrier_overcome_elsewhere_counts_at_once(planted, login):
         SchoolBarrier(school_id=planted.seeker.id, barrier_slug="low-maths",
                       since=date(2022, 9, 1))])
     db.session.commit()
-    assert "Has overcome: Low attainment in mathematics" in _about(
-        _page(browser, planted.seeker), planted.elsewhere.name)
+    assert ("Overcame low attainment in mathematics (recorded as faced from September 2021 "
+            "to July 2024)") in _about(_page(browser, planted.seeker), planted.elsewhere.name)
 
 
 def test_the_server_builds_the_pool_before_its_workers_fork(planted, login, app, monkeypatch):

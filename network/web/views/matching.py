@@ -13,14 +13,16 @@ bp = Blueprint("matching", __name__, url_prefix="/schools")
 
 @bp.get("/<int:school_id>/partners")
 def partners(school_id: int):
-    """Partner schools strong where this school is weak; filters by phase, region, standard."""
+    """Partner schools strong where this school is weak, need first; filters by phase (the
+    school's own by default, or any phase), region and standard."""
     school = service.allowed_school(current_user, school_id)
     standards = vocabulary().standards
     choices = pool.filter_choices()
     filters = {"phase": request.args.get("phase", ""), "region": request.args.get("region", ""),
                "standard": request.args.get("standard", "")}
     filters = {k: v for k, v in filters.items()
-               if v in (standards if k == "standard" else choices[k])}
+               if v in (standards if k == "standard" else choices[k])
+               or (k == "phase" and v == service.ANY_PHASE)}
     found = service.matches_for(current_user, school.id, 10, filters)
     return render_template("matching/partners.html", school=school, found=found,
                            filters=filters, choices=choices, standards=standards,
