@@ -246,3 +246,57 @@ def test_the_report_prints_for_an_overseer_with_the_terms_notes(no_csrf, app, lo
     assert browser.get(f"/partnerships/{a.partnership.id}/report?term=soon").status_code == 400
     leader = _as(app, login, a.people["senior_leader"])
     assert a.measure.name in _page(leader.get(f"/partnerships/{a.partnership.id}/report"))
+
+
+def test_a_grant_is_refused_twice_or_to_oneself_with_the_form_kept(no_csrf, app, login,
+                                                                    two_clusters):
+    """Giving access again to someone who has it, or to oneself, comes back with a message
+    and what was typed (400), and gives nothing."""
+    a = two_clusters.A
+    head = _as(app, login, a.people["headteacher"])
+    path = f"/partnerships/{a.partnership.id}/overseers"
+    for email, message in ((a.people["governor"].email, "already has access"),
+                           (a.people["headteacher"].email, "give access to someone else"),
+                           ("not-an-email", "correct format")):
+        with unchanged():
+            answer = head.post(path, data={"email": email, "role": "governor"})
+        assert answer.status_code == 400
+        assert message in _page(answer) and email in _page(answer)
+        assert "There is a problem" in _page(answer)
+
+
+def test_a_withdrawn_invitation_no_longer_opens(no_csrf, app, client, login, two_clusters):
+    """Ending an invited person's access before they accept makes the link useless."""
+    a = two_clusters.A
+    head = _as(app, login, a.people["headteacher"])
+    head.post(f"/partnerships/{a.partnership.id}/overseers",
+              data={"email": "late@example.org", "role": "trust_lead"})
+    db.session.commit()
+    mail = db.session.scalar(select(OutboxMail).where(OutboxMail.recipient == "late@example.org"))
+    link = re.search(r"https?://[^/\s]+(/oversight/invitations/\S+)", mail.body).group(1)
+    assert client.get(link).status_code == 200
+    grant = db.session.scalar(select(OversightGrant).where(
+        OversightGrant.email == "late@example.org"))
+    assert head.post(f"/oversight-grants/{grant.id}/revoke").status_code == 302
+    assert client.get(link).status_code == 400
+    assert client.post(link, data={"name": "Late", "password": PASSWORD,
+                                   "confirm": PASSWORD}).status_code == 400
+    assert db.session.scalar(select(User).where(User.email == "late@example.org")) is None
+    assert client.get(link[:-3] + "abc").status_code == 400  # a forged link
+
+
+def test_the_report_lists_what_is_due_next_term(no_csrf, app, login, two_clusters):
+    """Milestones due by the end of next term are listed under it."""
+    from models import Milestone
+
+    a = two_clusters.A
+    year, term = terms.current_term()
+    n = terms.order(year, term) + 1
+    nxt = (n // 3, terms.TERMS[n % 3])
+    db.session.add(Milestone(partnership_id=a.partnership.id, title="Joint book look",
+                             due_on=terms.term_end(*nxt)))
+    db.session.commit()
+    page = _page(_as(app, login, a.people["governor"]).get(
+        f"/partnerships/{a.partnership.id}/report"))
+    due = page.split(f"Due next term ({terms.label(*nxt)})")[1]
+    assert "Joint book look" in due.split("</ul>")[0]

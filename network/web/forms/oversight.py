@@ -89,8 +89,3 @@ class AcceptForm(FlaskForm):
     password, confirm = new_password()
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
-
-class RevokeButton(FlaskForm):
-    """A single button that ends someone's access."""
-
-    submit = SubmitField("End access", widget=GovSubmitInput())

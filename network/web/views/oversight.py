@@ -18,7 +18,6 @@ from network.web.forms.oversight import (
     AcceptForm,
     GrantForm,
     MeasureForm,
-    RevokeButton,
     ValueForm,
 )
 from network.web.links import public_url
@@ -125,7 +124,7 @@ def overseers(partnership_id: int):
             if answer:
                 return answer
     return render_template("oversight/overseers.html", p=partnership, grants=grants,
-                           form=form, button=RevokeButton(formdata=None),
+                           form=form,
                            grant=can(current_user, "grant_oversight", partnership)
                            ), 400 if form.errors else 200
 
