@@ -336,6 +336,7 @@ RULES.update({
     (Partnership, "see_overseers"): _head_of_either,
     (Partnership, "grant_oversight"): lambda a, p: p.status != "declined"
     and _head_of_either(a, p),
+    (NOTHING, "follow_partnerships"): lambda a, _: follows_any(a),
     (OutcomeMeasure, "view"): lambda a, m: (p := _partnership_of(m)) is not None
     and _sees_outcomes(a, p),
     (OutcomeMeasure, "record"): _records_measure,

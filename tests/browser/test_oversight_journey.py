@@ -6,6 +6,7 @@ termly report, which leaves the outcome measures out.
 Every page a person sees must pass axe-core (checked by visit, press and click_to_page).
 """
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from network.extensions import db
@@ -87,4 +88,9 @@ def test_a_head_records_outcomes_and_a_governor_follows_the_partnership(
     expect(reader.get_by_role("button", name="Print this report")).to_be_visible()
     expect(reader.get_by_role("main")).to_contain_text("First visit")
     expect(reader.get_by_role("main")).not_to_contain_text(MEASURE)
+    reader.emulate_media(media="print")
+    expect(reader.get_by_role("button", name="Print this report")).to_be_hidden()
+    pdf = reader.pdf(format="A4", print_background=False)
+    pages = re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf)
+    assert len(pages) == 1, f"the report prints on {len(pages)} A4 pages, not one"
     db.session.commit()

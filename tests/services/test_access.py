@@ -71,6 +71,7 @@ PAGE_QUESTIONS = [
     ("administer", None, {"site_admin"}),
     ("broker", None, {"coordinator", "lle"}),
     ("see_partnerships", None, set(ROLES)),
+    ("follow_partnerships", None, set(OVERSIGHT_ROLES)),
     ("broker", "cluster", {"coordinator"}),
     ("invite", "cluster", {"coordinator", "headteacher"}),
 ]
