@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from jinja2 import TemplateNotFound
 
-from network.access import can, refuse
+from network.access import can, require
 from network.services import outcomes, oversight, partnerships, reports
 from network.services.errors import Invalid
 from network.web.forms.oversight import (
@@ -63,8 +63,7 @@ def measures(partnership_id: int):
     if request.method == "GET" and len(schools) == 1:
         form.school_id.data = str(schools[0].id)
     if request.method == "POST":
-        if not can(current_user, "record_outcomes", partnership):
-            refuse(current_user, "record_outcomes", partnership)
+        require(current_user, "record_outcomes", partnership)
         if form.validate_on_submit():
             answer = carry_out(
                 form, lambda: outcomes.add_measure(
@@ -86,8 +85,7 @@ def measure(measure_id: int):
     found = outcomes.measure(current_user, measure_id)
     form = ValueForm()
     if request.method == "POST":
-        if not can(current_user, "record", found):
-            refuse(current_user, "record", found)
+        require(current_user, "record", found)
         if form.validate_on_submit():
             answer = carry_out(
                 form, lambda: outcomes.add_value(current_user, found.id, form.measured_on.data,
@@ -111,8 +109,7 @@ def overseers(partnership_id: int):
     partnership, grants = oversight.overseers(current_user, partnership_id)
     form = GrantForm()
     if request.method == "POST":
-        if not can(current_user, "grant_oversight", partnership):
-            refuse(current_user, "grant_oversight", partnership)
+        require(current_user, "grant_oversight", partnership)
         if form.validate_on_submit():
             answer = carry_out(
                 form, lambda: oversight.grant(
