@@ -13,6 +13,8 @@ from models.clusters import Cluster, Invitation, JoinRequest
 from models.evaluations import TERMS, Rating, RatingAction, SelfEvaluation
 from models.form_submissions import FormSubmission
 from models.messages import InboxMessage, OutboxMail
+from models.outcomes import UNITS, OutcomeMeasure, OutcomeValue
+from models.oversight import OVERSIGHT_ROLES, OversightGrant
 from models.profiles import GroupMembership, OfferOptIn, SchoolBarrier, SchoolProfile
 from models.public_bodies import PUBLIC_BODY_KINDS, PublicBodyEntry
 from models.record_bodies import BODIES, BodyError, CaseStudyBody, LessonStudyBody
@@ -75,6 +77,11 @@ __all__ = [
     "Invitation",
     "JoinRequest",
     "OutboxMail",
+    "OutcomeMeasure",
+    "OutcomeValue",
+    "OVERSIGHT_ROLES",
+    "OversightGrant",
+    "UNITS",
     "PUBLIC_BODY_KINDS",
     "PublicBodyEntry",
     "RegisterSchool",

@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         lesson_studies,
         main,
         matching,
+        oversight,
         overview,
         records,
         schools,
@@ -125,6 +126,6 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, clusters, schools, evaluations, toolkit, overview, records,
                    case_studies, lesson_studies, search, inbox, matching, brokering, admin, api,
-                   tokens, two_factor, emails):
+                   tokens, two_factor, emails, oversight):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

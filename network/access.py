@@ -15,6 +15,8 @@ from models import (
     InboxMessage,
     Invitation,
     JoinRequest,
+    OutcomeMeasure,
+    OversightGrant,
     Partnership,
     Record,
     School,
@@ -177,7 +179,7 @@ RULES.update({
     (SupportRequest, "view"): lambda a, r: _leads(a, r.school_id) or _brokers(a, r),
     (SupportRequest, "propose"): lambda a, r: _brokers(a, r) and r.status != "withdrawn",
     (SupportRequest, "withdraw"): lambda a, r: _leads(a, r.school_id) and r.status == "open",
-    (Partnership, "view"): _party,
+    (Partnership, "view"): lambda a, p: _party(a, p) or _oversees(a, p),
     (Partnership, "decide"): _decides,
     (Partnership, "track"): lambda a, p: p.status == "active" and (
         _brokered(a, p) or _leads(a, p.supported_school_id)
@@ -279,8 +281,67 @@ NOTHING = type(None)
 RULES.update({
     (NOTHING, "administer"): lambda a, _: a.is_site_admin,
     (NOTHING, "broker"): lambda a, _: a.is_lle or a.is_coordinator,
-    (NOTHING, "see_partnerships"): lambda a, _: a.school_id is not None or a.is_lle,
+    (NOTHING, "see_partnerships"): lambda a, _: a.school_id is not None or a.is_lle
+    or follows_any(a),
     (Cluster, "broker"): lambda a, c: _coordinates(a, c.id),
     (Cluster, "invite"): lambda a, c: _coordinates(a, c.id)
     or (_same_cluster(a, c.id) and _heads(a, a.school_id)),
+})
+
+
+# --- Outcomes and oversight ---------------------------------------------------------------
+# Outcome measures are the two schools' leaders' and the broker's alone; overseers (a local
+# authority adviser, a trust's lead, a governor) read the partnership a headteacher let them
+# follow, and nothing else.
+
+def _oversees(actor: User, p: Partnership) -> bool:
+    """Someone a headteacher of either school let follow the partnership, not since revoked."""
+    return db.session.scalar(select(OversightGrant.id).where(
+        OversightGrant.partnership_id == p.id, OversightGrant.user_id == actor.id,
+        OversightGrant.revoked_at.is_(None)).limit(1)) is not None
+
+
+def follows_any(actor: User) -> bool:
+    """Whether the actor follows at least one partnership as an overseer."""
+    return actor.id is not None and db.session.scalar(select(OversightGrant.id).where(
+        OversightGrant.user_id == actor.id, OversightGrant.revoked_at.is_(None))
+        .limit(1)) is not None
+
+
+def _sees_outcomes(actor: User, p: Partnership) -> bool:
+    """The two schools' leaders and the broker."""
+    return _brokered(actor, p) or _leads(actor, p.supported_school_id) \
+        or _leads(actor, p.supporting_school_id)
+
+
+def _head_of_either(actor: User, p: Partnership) -> bool:
+    return _heads(actor, p.supported_school_id) or _heads(actor, p.supporting_school_id)
+
+
+def _partnership_of(obj) -> Partnership | None:
+    return db.session.get(Partnership, obj.partnership_id)
+
+
+def _records_measure(actor: User, m: OutcomeMeasure) -> bool:
+    """The measure's school's leaders, or the broker, while the partnership is running."""
+    p = _partnership_of(m)
+    return p is not None and p.status in ("proposed", "active") and (
+        _leads(actor, m.school_id) or _brokered(actor, p))
+
+
+RULES.update({
+    (Partnership, "see_outcomes"): _sees_outcomes,
+    (Partnership, "record_outcomes"): lambda a, p: p.status in ("proposed", "active")
+    and _sees_outcomes(a, p),
+    (Partnership, "see_overseers"): _head_of_either,
+    (Partnership, "grant_oversight"): lambda a, p: p.status != "declined"
+    and _head_of_either(a, p),
+    (NOTHING, "follow_partnerships"): lambda a, _: follows_any(a),
+    (OutcomeMeasure, "view"): lambda a, m: (p := _partnership_of(m)) is not None
+    and _sees_outcomes(a, p),
+    (OutcomeMeasure, "record"): _records_measure,
+    (OversightGrant, "view"): lambda a, g: (p := _partnership_of(g)) is not None
+    and _head_of_either(a, p),
+    (OversightGrant, "revoke"): lambda a, g: g.revoked_at is None
+    and (p := _partnership_of(g)) is not None and _head_of_either(a, p),
 })

@@ -386,6 +386,33 @@ def _brokering(cluster, people):
     return asked, partnership, partnership.milestones[0]
 
 
+def _oversight(partnership, people, make_user, label: str):
+    """An outcome measure with a value before the start, and a person in each overseer role
+    with a grant on the partnership (given by the supported school's head)."""
+    from datetime import date, timedelta
+
+    from models import OutcomeMeasure, OutcomeValue, OversightGrant
+
+    head = people["headteacher"]
+    measure = OutcomeMeasure(partnership_id=partnership.id, school_id=head.school_id,
+                             name=f"{label} Year 6 reading at the expected standard",
+                             unit="percent", standard_id="CE2.A", created_by_id=head.id)
+    measure.values.append(OutcomeValue(measured_on=date.today() - timedelta(days=30),
+                                       value=61, recorded_by_id=head.id))
+    db.session.add(measure)
+    grants = []
+    for role, title in (("la_adviser", "Adviser"), ("trust_lead", "Trust Lead"),
+                        ("governor", "Governor")):
+        person = make_user(None, name=f"{label} {title}")
+        people[role] = person
+        grants.append(OversightGrant(partnership_id=partnership.id, email=person.email,
+                                     role=role, user_id=person.id, school_id=head.school_id,
+                                     granted_by_id=head.id, accepted_at=partnership.started_at))
+    db.session.add_all(grants)
+    db.session.commit()
+    return measure, grants[0]
+
+
 @pytest.fixture
 def two_clusters(app, request):
     """Clusters A and B, each with two schools, a person in every role, an invitation,
@@ -414,12 +441,13 @@ def _two_clusters(app, make_cluster, make_user, free_urns, make_evaluation):
         evaluation = make_evaluation(cluster.schools[1], ratings=2)
         record, contact = _records(cluster, people)
         support, partnership, milestone = _brokering(cluster, people)
+        measure, grant = _oversight(partnership, people, make_user, label)
         world[label] = SimpleNamespace(cluster=cluster, school=cluster.schools[1],
                                        people=people, join_request=join, invitation=invitation,
                                        token=token, message=message, outsider=outsider,
                                        evaluation=evaluation, record=record, contact=contact,
                                        support=support, partnership=partnership,
-                                       milestone=milestone)
+                                       milestone=milestone, measure=measure, grant=grant)
     return SimpleNamespace(**world)
 
 

@@ -23,8 +23,12 @@ from network.extensions import db
 from network.services import records
 
 PASSWORD = "correct horse battery"
-ROLES = ("headteacher", "senior_leader", "leading_teacher", "member", "coordinator", "lle",
-         "site_admin")
+# People of a cluster's schools, and people a headteacher let follow one partnership read-only
+# (no school, no cluster).
+CLUSTER_ROLES = ("headteacher", "senior_leader", "leading_teacher", "member", "coordinator",
+                 "lle", "site_admin")
+OVERSIGHT_ROLES = ("la_adviser", "trust_lead", "governor")
+ROLES = CLUSTER_ROLES + OVERSIGHT_ROLES
 
 
 def csrf_token(browser, path: str) -> str:

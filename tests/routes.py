@@ -44,6 +44,8 @@ def values_for(world, rule, own_cluster: bool) -> dict:
         "support_id": side.support.id,
         "partnership_id": side.partnership.id,
         "milestone_id": side.milestone.id,
+        "measure_id": side.measure.id,
+        "grant_id": side.grant.id,
     }
     unknown = set(rule.arguments) - set(known)
     assert not unknown, f"teach tests/routes.py the parameter(s) {unknown} of {rule.rule}"

@@ -8,7 +8,14 @@ from sqlalchemy import func, select
 
 from models import Cluster, Invitation, JoinRequest, RegisterSchool, School, User
 from network import audit
-from network.access import can, cluster_scoped, get_visible_or_404, refuse, require
+from network.access import (
+    can,
+    cluster_scoped,
+    follows_any,
+    get_visible_or_404,
+    refuse,
+    require,
+)
 from network.extensions import db
 from network.services import action_mail, inbox
 from network.services.accounts import hash_token
@@ -82,11 +89,12 @@ def directory() -> list[tuple[Cluster, int]]:
 
 
 def joinable_cluster(actor: User, cluster_id: int) -> Cluster:
-    """A cluster the actor may ask to join: only people without a school see this page."""
+    """A cluster the actor may ask to join: only people without a school see this page (and
+    not those who follow a partnership read-only: they see nothing of any cluster)."""
     cluster = db.session.get(Cluster, cluster_id)
     if cluster is None:
         raise NotFound
-    if actor.school_id is not None:
+    if actor.school_id is not None or follows_any(actor):
         refuse(actor, "join", cluster, hidden=True)
     return cluster
 
@@ -227,7 +235,7 @@ def usable_invitation(actor: User, token: str) -> Invitation:
         Invitation.token_hash == hash_token(token or "")))
     if invitation is None:
         raise NotFound
-    if actor.school_id is not None:
+    if actor.school_id is not None or follows_any(actor):
         refuse(actor, "accept", invitation, hidden=True)
     if invitation.used_at or invitation.revoked_at or _expired(invitation.expires_at):
         raise Invalid("This invitation has expired, been used or been withdrawn. "

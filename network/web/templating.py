@@ -58,8 +58,10 @@ def _menu() -> list[dict]:
     if current_user.school_id:
         items.append({"text": "Case studies", "href": url_for("case_studies.index")})
         items.append({"text": "Lesson studies", "href": url_for("lesson_studies.index")})
-    if _can("see_partnerships"):
-        items.append({"text": "Partnerships", "href": url_for("brokering.partnerships")})
+    if _can("see_partnerships"):  # overseers without a school: the ones they follow
+        mine = current_user.school_id or current_user.is_lle or current_user.is_coordinator
+        items.append({"text": "Partnerships", "href": url_for(
+            "brokering.partnerships" if mine else "oversight.following")})
     if _can("broker"):
         items.append({"text": "Brokering", "href": url_for("brokering.requests")})
     items.append({"text": "Search", "href": url_for("search.index")})

@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     released,
     visit,
 )
-from tests.factories import PASSWORD, ROLES
+from tests.factories import CLUSTER_ROLES, PASSWORD
 
 expect = playwright_or_skip().expect
 
@@ -300,7 +300,7 @@ def tour(page) -> set[str]:
     return seen
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CLUSTER_ROLES)
 def test_every_page_a_role_reaches_loads_and_is_accessible(page, two_clusters, role):
     """Whatever their role, a person can open every page their menu and cluster page offer,
     and each one works with assistive technology; coordinators' tools show only to them."""

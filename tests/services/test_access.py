@@ -3,7 +3,7 @@
 import pytest
 
 from network.access import can
-from tests.factories import ROLES
+from tests.factories import CLUSTER_ROLES, OVERSIGHT_ROLES, ROLES
 
 # (role, action on A's cluster) -> allowed
 CLUSTER_MANAGE = {"coordinator": True}
@@ -12,10 +12,11 @@ SCHOOL_INVITE = {"coordinator": True, "headteacher": True}
 
 @pytest.mark.parametrize("role", ROLES)
 def test_everyone_in_a_cluster_sees_it_and_nobody_outside_does(two_clusters, role):
-    """Seeing a cluster, its schools and its people is for its own members only."""
+    """Seeing a cluster, its schools and its people is for its own members only (not for
+    those who follow one of its partnerships)."""
     person = two_clusters.A.people[role]
     for record in (two_clusters.A.cluster, two_clusters.A.school, two_clusters.A.people["member"]):
-        assert can(person, "view", record)
+        assert can(person, "view", record) is (role in CLUSTER_ROLES)
     for record in (two_clusters.B.cluster, two_clusters.B.school, two_clusters.B.people["member"]):
         assert not can(person, "view", record)
 
@@ -70,6 +71,7 @@ PAGE_QUESTIONS = [
     ("administer", None, {"site_admin"}),
     ("broker", None, {"coordinator", "lle"}),
     ("see_partnerships", None, set(ROLES)),
+    ("follow_partnerships", None, set(OVERSIGHT_ROLES)),
     ("broker", "cluster", {"coordinator"}),
     ("invite", "cluster", {"coordinator", "headteacher"}),
 ]
@@ -85,3 +87,18 @@ def test_what_pages_and_the_menu_offer_each_role(two_clusters, action, of, allow
         if of:
             assert not can(person, action, getattr(two_clusters.B, of))
     assert not can(two_clusters.A.outsider, action, getattr(two_clusters.A, of or "", None))
+
+
+@pytest.mark.parametrize("role", OVERSIGHT_ROLES)
+def test_overseers_see_their_partnership_but_not_its_outcomes(two_clusters, role):
+    """An adviser, trust lead or governor views the partnership they were let follow, and
+    no other; never its outcome measures, its overseers, or any change to it."""
+    a, b = two_clusters.A, two_clusters.B
+    person = a.people[role]
+    assert can(person, "view", a.partnership)
+    assert not can(person, "view", b.partnership)
+    for action in ("see_outcomes", "record_outcomes", "see_overseers", "grant_oversight",
+                   "track", "review", "decide"):
+        assert not can(person, action, a.partnership), action
+    assert not can(person, "view", a.measure)
+    assert not can(person, "view", a.grant)

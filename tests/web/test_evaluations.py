@@ -21,6 +21,9 @@ TRUTH = {
     "coordinator": (True, False, False),
     "lle": (False, False, False),
     "site_admin": (False, False, False),
+    "la_adviser": (False, False, False),
+    "trust_lead": (False, False, False),
+    "governor": (False, False, False),
 }
 
 

@@ -14,7 +14,7 @@ from network.domain import terms
 from network.extensions import db
 from network.services import evaluations
 from tests.db_state import changed_tables, fingerprint, refusals, unchanged
-from tests.factories import ROLES, WORKED, api_token
+from tests.factories import ROLES, WORKED, api_token, day
 from tests.routes import CHANGING, METHODS, own_url, rules
 
 ANSWERS = {200, 201, 302, 303, 400, 403, 404, 405, 409, 410, 413, 422}
@@ -119,6 +119,18 @@ RIGHTS = {
                           {"leading_teacher"}),
     "admin.user": ("/admin/users/" + A_MEMBER, lambda w: {"designations": ["lle"]},
                    {"site_admin"}),
+    "oversight.measures": ("/partnerships/{a.partnership.id}/outcomes",
+                           lambda w: {"school_id": str(w.A.school.id), "name": "Attendance",
+                                      "unit": "percent", "standard_id": ""},
+                           {"headteacher", "senior_leader", "coordinator"}),
+    "oversight.measure": ("/outcome-measures/{a.measure.id}",
+                          lambda w: {"measured_on": day(3), "value": "64", "note": ""},
+                          {"headteacher", "senior_leader", "coordinator"}),
+    "oversight.overseers": ("/partnerships/{a.partnership.id}/overseers",
+                            lambda w: {"email": "adviser@example.org", "role": "la_adviser"},
+                            {"headteacher", "coordinator"}),
+    "oversight.revoke": ("/oversight-grants/{a.grant.id}/revoke", lambda w: {},
+                         {"headteacher", "coordinator"}),
     "admin.public_bodies": ("/admin/public-bodies",
                             lambda w: {"kind": "domain", "value": "example-research.org.uk"},
                             {"site_admin"}),
@@ -156,7 +168,7 @@ def test_every_changing_route_is_in_the_rights_table_or_open_to_all(app):
                    "lesson_studies.new", "search.save", "tokens.index", "tokens.revoke",
                    "auth.confirm_email", "two_factor.sign_in", "two_factor.set_up",
                    "two_factor.recovery_codes", "two_factor.turn_off", "emails.settings",
-                   "emails.unsubscribe"}
+                   "emails.unsubscribe", "oversight.accept"}
     # Site admins revoke anyone's API token; tokens are bookkeeping to the change check
     # (tests/db_state.py), so test_api_tokens.py proves everyone else gets 404.
     # Site admins reset anyone's two-factor sign-in: for someone without it only sessions,

@@ -15,7 +15,8 @@ from tests.routes import METHODS, values_for
 # Public pages whose parameter is a capability, not a record of any cluster.
 CAPABILITY_ROUTES = {"auth.reset_password": "a signed reset token works for whoever holds it",
                      "auth.confirm_email": "a signed confirmation token works for whoever holds it",
-                     "emails.unsubscribe": "a signed unsubscribe token works for whoever holds it"}
+                     "emails.unsubscribe": "a signed unsubscribe token works for whoever holds it",
+                     "oversight.accept": "a signed oversight invitation works for whoever holds it"}
 
 
 def _rules(app):
@@ -38,7 +39,7 @@ def test_every_route_is_known(app):
         assert rule.endpoint.split(".")[0] in {
             "main", "auth", "clusters", "schools", "evaluations", "overview", "records",
             "case_studies", "lesson_studies", "search", "inbox", "admin", "api", "matching",
-            "brokering", "tokens", "two_factor", "emails"} or \
+            "brokering", "tokens", "two_factor", "emails", "oversight"} or \
             getattr(view, "is_public", False), rule.rule
 
 

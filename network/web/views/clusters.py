@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from network.access import can, refuse
+from network.access import can, follows_any, refuse
 from network.services import clusters, members, register
 from network.services.errors import Invalid
 from network.web import once
@@ -65,6 +65,8 @@ def directory():
     """The clusters on the platform, for someone whose school wants to join one."""
     if current_user.school_id is not None:
         return redirect(url_for("clusters.show", cluster_id=current_user.cluster_id))
+    if follows_any(current_user):  # overseers see nothing of the clusters
+        return redirect(url_for("main.home"))
     return render_template("clusters/directory.html", clusters=clusters.directory())
 
 

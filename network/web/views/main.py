@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
-from network.services import clusters, inbox, schools
+from network.services import clusters, inbox, oversight, schools
 from network.web.security import public
 
 bp = Blueprint("main", __name__)
@@ -16,6 +16,10 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
     if current_user.school_id is None:
+        followed = oversight.following(current_user)
+        if followed:
+            return render_template("main/overseer.html", followed=followed,
+                                   unread=inbox.unread_count(current_user))
         return render_template("main/no_school.html",
                                requests=clusters.my_join_requests(current_user),
                                unread=inbox.unread_count(current_user))
