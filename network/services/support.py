@@ -43,7 +43,7 @@ class LLE:
             return "Not attached to a school on the network"
         parts = [self.school.name, ", ".join(p for p in (self.phase, self.local_authority) if p)]
         if self.near:
-            parts.append(self.near.capitalize())
+            parts.append(self.near[0].upper() + self.near[1:])
         parts.append("Strengths: " + (", ".join(self.strengths) or "none shared yet"))
         return ". ".join(p for p in parts if p)
 

@@ -180,7 +180,7 @@ def test_only_the_two_heads_decide_once_and_a_decline_is_final(no_csrf, app, log
     again = lle.post(f"/support-requests/{declined.request_id}/propose", data={
         **AGREEMENT, "supporting_school_id": str(net.right.id), "standards": ["CE2.A"],
         "success_criteria": "CE2.A: tracking agrees", "activities": "Try again."})
-    assert again.status_code == 200 and "cannot be proposed" in _page(again)
+    assert again.status_code == 400 and "cannot be proposed" in _page(again)
     assert db.session.scalar(select(func.count(Partnership.id))) == 1
 
 
@@ -198,7 +198,7 @@ def test_only_brokers_that_were_asked_propose(no_csrf, app, login, brokers):
     assert _as(app, login, net.away_head).post(url, data=data).status_code == 404
     lle = _as(app, login, net.lle)
     hidden = lle.post(url, data={**data, "supporting_school_id": str(net.hidden.id)})
-    assert hidden.status_code == 200 and "Choose a supporting school from the candidates" in \
+    assert hidden.status_code == 400 and "Choose a supporting school from the candidates" in \
         _page(hidden)
     twin = lle.post(url, data={**data, "supporting_school_id": str(net.same_head.id)})
     assert "same headteacher" in _page(twin)

@@ -76,6 +76,7 @@ class AgreementFields(FlaskForm):
         validators=[InputRequired("Give the cost in pounds as a whole number"),
                     NumberRange(0, 1_000_000, "Give the cost as a whole number of pounds")])
     funded_by = RadioField("Who funds it", widget=GovRadioInput(), choices=FUNDER_CHOICES,
+                           validate_choice=False,
                            validators=[InputRequired("Choose who funds the support")])
     starts_on = DateField("Start date", widget=DateInput(), format="%d %m %Y",
                           validators=[InputRequired("Give the date the support starts")])
@@ -91,6 +92,10 @@ class AgreementFields(FlaskForm):
                           required="Say when the support ends",
                           description="The exit criteria: what will show the school no "
                                       "longer needs the support.")
+
+    def validate_funded_by(self, field):
+        if field.data not in FUNDERS:
+            raise ValidationError("Choose who funds the support")
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data <= self.starts_on.data:

@@ -113,8 +113,9 @@ def propose(support_id: int):
         if answer:
             return answer
     return render_template("brokering/propose.html", asked=asked, found=found, form=form,
-                           elements=_standards(), funders=FUNDER_CHOICES,
-                           own=current_user.school_id in {m.school_id for m in found.matches})
+                           elements=_standards(),
+                           own=current_user.school_id in {m.school_id for m in found.matches}
+                           ), 400 if form.errors else 200
 
 
 def _focus(form) -> tuple[list[str], list[str]]:
