@@ -2,6 +2,7 @@
 an LLE proposing their own school, and the ask page's LLEs nearest first: through the pages
 as the people involved use them."""
 
+import html
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -208,7 +209,9 @@ def test_an_lle_proposes_their_own_school_once_a_coordinator_approves_the_confli
     db.session.commit()
     lle = _as(app, login, insider)
     shown = _page(lle.get(f"/support-requests/{asked.id}"))
-    assert f"Propose {net.right.name}" in shown and "your own school" not in shown
+    assert f"Propose {net.right.name}" in shown
+    assert "another broker must propose it" not in shown
+    assert "This is your own school: you may propose it, declaring the conflict" in shown
     url = f"/support-requests/{asked.id}/propose"
     data = {**AGREEMENT, "supporting_school_id": str(net.right.id),
             "standards": ["CE2.A", "CE2.D"], "activities": "Visits."}
@@ -296,3 +299,34 @@ def test_the_ask_page_lists_lles_nearest_first_with_their_schools(no_csrf, app, 
     assert "In the same postcode area (LS)" in page[page.index("Yan Area"):]
     assert "Not attached to a school on the network" in page[page.index("Abe Unattached"):]
     assert near.id and area.id and region.id
+
+
+def test_the_summary_partials_need_only_the_partnership(no_csrf, app, login, brokers):
+    """The printable report includes both partials with nothing but `p` to hand."""
+    from flask import render_template_string
+
+    net = brokers
+    head, away, lle, partnership, url = _active(app, login, net)
+    assert lle.post(f"{url}/milestones", data={
+        "title": "Moderate books", "term": term_choices()[0][0],
+        "success_criteria": "Judgements agree"}).status_code == 302
+    assert lle.post(f"{url}/agreement", data=_change(days_per_term="6")).status_code == 302
+    partnership = _fresh(partnership.id)
+    with app.test_request_context():
+        agreement = render_template_string(
+            '{% include "brokering/_agreement_summary.html" %}', p=partnership)
+        steps = render_template_string(
+            '{% include "brokering/_milestones_summary.html" %}', p=partnership)
+        old = Partnership(broker_id=net.lle.id, supported_school_id=net.seeker.id,
+                          supporting_school_id=net.right.id, focus_standards=["CE2.A"])
+        db.session.add(old)
+        db.session.flush()
+        bare = render_template_string(
+            '{% include "brokering/_agreement_summary.html" %}', p=old)
+        db.session.rollback()
+    assert "Support agreement in force (version 1)" in agreement
+    assert "Proposed change awaiting signatures (version 2" in agreement
+    assert "every class tracks progress the same way" in agreement
+    assert "Moderate books" in steps and "Judgements agree" in steps
+    assert net.seeker.name in html.unescape(steps) and "Planned" in steps
+    assert "No agreement recorded." in bare
