@@ -74,7 +74,9 @@ class Partnership(Base):
     # decide. None: no declaration was needed.
     conflict_declaration: Mapped[str] = mapped_column(Text, default="")
     conflict_approval: Mapped[str | None] = mapped_column(String(10))
-    conflict_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The coordinator's user id. (No foreign key: adding one would make SQLite rebuild this
+    # table, which the milestones and agreements rows refer to.)
+    conflict_decided_by_id: Mapped[int | None] = mapped_column(Integer)
     # Closing by agreement: {"summary", "started_by", "agreed": {party: user id}, "reasons":
     # {party: text}} where party is "supported", "supporting" or "broker". None until started.
     closing: Mapped[dict | None] = mapped_column(JSON)

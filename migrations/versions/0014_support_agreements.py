@@ -61,9 +61,6 @@ def upgrade():
                                       nullable=True))
         batch_op.add_column(sa.Column('conflict_decided_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('closing', sa.JSON(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f('fk_partnerships_conflict_decided_by_id_users'), 'users',
-            ['conflict_decided_by_id'], ['id'])
 
     # Each school's status starts as the milestone's single status had it.
     with op.batch_alter_table('milestones', schema=None) as batch_op:
@@ -88,8 +85,6 @@ def downgrade():
         batch_op.drop_column('supported_status')
         batch_op.drop_column('success_criteria')
     with op.batch_alter_table('partnerships', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_partnerships_conflict_decided_by_id_users'),
-                                 type_='foreignkey')
         batch_op.drop_column('closing')
         batch_op.drop_column('conflict_decided_by_id')
         batch_op.drop_column('conflict_approval')
