@@ -195,6 +195,9 @@ def approve_conflict(actor: User, partnership_id: int, approve: bool,
     word = "approved" if approve else "refused"
     if approve:
         _ask_heads(partnership)
+        tell([partnership.broker], f"{names(partnership)}: {actor.name} approved the proposal "
+                                   "of your own school; the headteachers now decide",
+             partnership)
     else:
         partnership.status = "refused"
         if partnership.request is not None and partnership.request.status == "proposed":

@@ -136,6 +136,7 @@ def test_one_party_alone_cannot_close_and_the_broker_with_one_head_gives_a_reaso
     page = _page(head.get(url))
     assert f"{net.lle.name} (broker): agreed" in page
     assert f"{net.seeker.name}'s headteacher: awaited" in page
+    assert "no final self-evaluation since" in page  # the review's ratings, to agree on
     refused = head.post(f"{url}/close", data={})
     assert refused.status_code == 400
     assert f"Say why the partnership closes without the agreement of {net.right.name}'s " \
@@ -239,6 +240,7 @@ def test_an_lle_proposes_their_own_school_once_a_coordinator_approves_the_confli
     assert db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "conflict of interest approved")).actor_id == approver.id
     assert any("a partnership is proposed" in s for s in _inbox(net.head))
+    assert any("approved the proposal of your own school" in s for s in _inbox(insider))
     for person in (head, away):
         assert person.post(f"{page_url}/decision", data={"decision": "accept"}
                            ).status_code == 302

@@ -166,6 +166,8 @@ def _partnership_page(partnership, progress=None, **forms):
         sign=can(current_user, "sign_agreement", partnership) and pending is not None,
         changes=agreements.compare(force, pending) if force and pending else None,
         closing=closing.standing(partnership) if partnership.closing else None,
+        measured=closing.impact(partnership)
+        if partnership.closing and partnership.status == "active" else None,
         write=can(current_user, "write_case_study", partnership),
         impact=partnership.review["schools"] if partnership.review else None,
         button=ActionButton()), 400 if failed is not None else 200
