@@ -154,6 +154,11 @@ def propose(actor: User, request_id: int, supporting_school_id: int, standards: 
     if agreement is None:
         raise Invalid("Draft the support agreement", "supported_people")
     agreement = agreements.clean(agreement, standards)
+    supporting = db.session.get(School, supporting_school_id)
+    if own and not [p for p in coordinators(supporting.cluster) if p.id != actor.id]:
+        raise Invalid(f"No coordinator of {supporting.cluster.name} but you can approve your "
+                      "conflict of interest: ask another broker to propose your school",
+                      "supporting_school_id")
     partnership = Partnership(
         request_id=request.id, broker_id=actor.id, supported_school_id=request.school_id,
         supporting_school_id=supporting_school_id, focus_standards=standards,

@@ -332,3 +332,20 @@ def test_the_summary_partials_need_only_the_partnership(no_csrf, app, login, bro
     assert "Moderate books" in steps and "Judgements agree" in steps
     assert net.seeker.name in html.unescape(steps) and "Planned" in steps
     assert "No agreement recorded." in bare
+
+
+def test_an_lle_whose_cluster_has_no_other_coordinator_cannot_propose_their_own_school(
+        no_csrf, app, login, brokers, make_user):
+    net = brokers
+    insider = make_user(net.right, "senior_leader", lle=True, coordinator=True, name="Solo")
+    head = _as(app, login, net.head)
+    _ask(head, net)
+    asked = db.session.scalar(select(SupportRequest))
+    asked.broker_id = insider.id
+    db.session.commit()
+    refused = _as(app, login, insider).post(f"/support-requests/{asked.id}/propose", data={
+        **AGREEMENT, "supporting_school_id": str(net.right.id), "standards": ["CE2.A", "CE2.D"],
+        "activities": "Visits.", "declaration": "My own school."})
+    assert refused.status_code == 400
+    assert "but you can approve your conflict of interest" in _page(refused)
+    assert db.session.scalar(select(func.count(Partnership.id))) == 0
