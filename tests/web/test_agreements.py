@@ -42,6 +42,7 @@ def test_a_changed_agreement_is_in_force_only_once_both_heads_sign_it(no_csrf, a
     head, away, lle, partnership, url = _active(app, login, net)
     form = _page(lle.get(f"{url}/agreement"))
     assert "Jo Reed, deputy headteacher" in form and 'value="1"' in form
+    assert 'value="2028"' in form and "CE2.D: moderated books agree" in form
     assert lle.post(f"{url}/agreement", data=_change(days_per_term="6")).status_code == 302
     now = _fresh(partnership.id)
     assert [a.number for a in now.agreements] == [1, 2]
