@@ -8,6 +8,8 @@ signed before stays in force meanwhile).
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from models import FUNDERS, Agreement, Partnership, User
 from network import audit
 from network.access import require
@@ -207,7 +209,12 @@ def propose_change(actor: User, partnership_id: int, data: dict, based_on: int) 
     if newest is not None and newest.number != based_on:
         raise Conflict(as_dict(newest), newest.number)
     agreement = draft(actor, partnership, data, unchanged=newest)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # someone added the same version number at the same moment
+        db.session.rollback()
+        theirs = current(_partnership(actor, partnership_id))
+        raise Conflict(as_dict(theirs), theirs.number) from None
     for person in heads_of(partnership):
         action_mail.ask(person, f"{names(partnership)}: please sign the changed support "
                                 f"agreement", f"{actor.name} proposed version "

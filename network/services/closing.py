@@ -9,6 +9,7 @@ review: the summary and the focus standards' ratings before and after for both s
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import Partnership, Record, SelfEvaluation, User
 from network import audit
@@ -81,7 +82,7 @@ def start(actor: User, partnership_id: int, summary: str, reason: str = "") -> P
                             summary.strip(), "brokering.partnership",
                             partnership_id=partnership.id)
     audit.record(actor, "partnership closing started", f"partnership:{partnership.id}", party)
-    db.session.commit()
+    _commit_or_refuse()
     return partnership
 
 
@@ -107,8 +108,19 @@ def agree(actor: User, partnership_id: int, reason: str = "") -> Partnership:
     else:
         tell(everyone(partnership), f"{names(partnership)}: {actor.name} agreed to close the "
                                     "partnership", partnership, skip=actor)
-    db.session.commit()
+    _commit_or_refuse()
     return partnership
+
+
+def _commit_or_refuse() -> None:
+    """Commit, or (when another party changed the partnership at the same moment) undo and
+    ask the person to read the page again."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Invalid("Someone else changed the partnership at the same moment: read the page "
+                      "again and answer again if you still wish to") from None
 
 
 def _close(actor: User, partnership: Partnership, reason: str) -> None:
