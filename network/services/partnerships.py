@@ -39,15 +39,14 @@ def exclusions(school_id: int) -> dict[int, str]:
         Partnership.created_at).where(
         or_(Partnership.supported_school_id == school_id,
             Partnership.supporting_school_id == school_id),
-        Partnership.status.in_(("proposed", "active", "declined", "refused")))
-        .order_by(Partnership.id))
+        Partnership.status.in_(("proposed", "active", "declined"))).order_by(Partnership.id))
     for a, b, status, created in rows:
+        # (A pairing whose LLE's conflict of interest was refused may still be proposed by
+        # another broker: the refusal was of that LLE proposing it.)
         other = b if a == school_id else a
         out[other] = {"active": "already partnered with this school",
                       "proposed": "a partnership with this school is awaiting decisions",
-                      "declined": f"a pairing proposed on {created:%-d %B %Y} was declined",
-                      "refused": f"a coordinator refused the pairing proposed on "
-                                 f"{created:%-d %B %Y} by an LLE of this school"
+                      "declined": f"a pairing proposed on {created:%-d %B %Y} was declined"
                       }[status]
     return out
 
