@@ -77,6 +77,10 @@ def report(actor: User, milestone_id: int, status: str, note: str,
     side = side_of(actor, partnership)
     if status == "done" and not evidence.strip():
         raise Invalid("Give the evidence that the milestone is done", "evidence")
+    # Read both schools' statuses afresh, holding the row, so that two schools reporting at
+    # the same moment still derive the right overall status (PostgreSQL; SQLite writes one
+    # at a time anyway).
+    found = db.session.get(Milestone, found.id, with_for_update=True, populate_existing=True)
     setattr(found, f"{side}_status", status)
     found.status = overall(found.supported_status, found.supporting_status)
     db.session.add(MilestoneNote(milestone_id=found.id, author_id=actor.id,
