@@ -3,7 +3,9 @@
 from models.audit import AuditEvent
 from models.base import Base
 from models.brokering import (
+    FUNDERS,
     MILESTONE_STATUSES,
+    Agreement,
     Milestone,
     MilestoneNote,
     Partnership,
@@ -37,6 +39,8 @@ from models.users import SCHOOL_ROLES, ApiToken, RecoveryCode, SavedDraft, User,
 
 __all__ = [
     "MILESTONE_STATUSES",
+    "Agreement",
+    "FUNDERS",
     "Milestone",
     "MilestoneNote",
     "Partnership",

@@ -165,12 +165,48 @@ def _party(actor: User, p: Partnership) -> bool:
             or _coordinates(actor, _school_cluster(p.supporting_school_id)))
 
 
-def _decides(actor: User, p: Partnership) -> bool:
-    """A headteacher of either school whose school has not decided yet."""
+def _head_side(actor: User, p: Partnership) -> str | None:
+    """"supported" or "supporting" for a headteacher of that school, else None."""
     for side in ("supported", "supporting"):
         if _heads(actor, getattr(p, f"{side}_school_id")):
-            return p.status == "proposed" and getattr(p, f"{side}_decision") is None
-    return False
+            return side
+    return None
+
+
+def _decides(actor: User, p: Partnership) -> bool:
+    """A headteacher of either school whose school has not decided yet, once any declared
+    conflict of interest has been approved."""
+    side = _head_side(actor, p)
+    return side is not None and p.status == "proposed" and p.conflict_approval != "pending" \
+        and getattr(p, f"{side}_decision") is None
+
+
+def _approves_conflict(actor: User, p: Partnership) -> bool:
+    """A coordinator of the supporting school's cluster, never the LLE who proposed it, while
+    the declared conflict of interest waits for approval."""
+    return p.status == "proposed" and p.conflict_approval == "pending" \
+        and actor.id != p.broker_id and _coordinates(actor, _school_cluster(
+            p.supporting_school_id))
+
+
+def _signs(actor: User, p: Partnership) -> bool:
+    """A headteacher of either school whose signature a proposed change still needs."""
+    side = _head_side(actor, p)
+    pending = p.agreements[-1] if p.agreements else None
+    return side is not None and p.status == "active" and pending is not None \
+        and getattr(pending, f"{side}_signed_by_id") is None
+
+
+def _agrees_to_close(actor: User, p: Partnership) -> bool:
+    """A head or the broker who has not yet agreed, once someone has started closing."""
+    if p.status != "active" or not p.closing:
+        return False
+    party = _head_side(actor, p) or ("broker" if _brokered(actor, p) else None)
+    return party is not None and party not in (p.closing.get("agreed") or {})
+
+
+def _heads_or_broker(actor: User, p: Partnership) -> bool:
+    return _brokered(actor, p) or _head_side(actor, p) is not None
 
 
 RULES.update({
@@ -184,9 +220,17 @@ RULES.update({
     (Partnership, "track"): lambda a, p: p.status == "active" and (
         _brokered(a, p) or _leads(a, p.supported_school_id)
         or _leads(a, p.supporting_school_id)),
-    (Partnership, "review"): lambda a, p: p.status == "active" and (
-        _brokered(a, p) or _heads(a, p.supported_school_id)
-        or _heads(a, p.supporting_school_id)),
+    (Partnership, "approve_conflict"): _approves_conflict,
+    # Each school's leaders report their own school's progress on a milestone.
+    (Partnership, "report"): lambda a, p: p.status == "active" and (
+        _leads(a, p.supported_school_id) or _leads(a, p.supporting_school_id)),
+    (Partnership, "change_agreement"): lambda a, p: p.status == "active"
+    and _heads_or_broker(a, p),
+    (Partnership, "sign_agreement"): _signs,
+    # Starting to close, with the impact review; then the others agree.
+    (Partnership, "review"): lambda a, p: p.status == "active" and not p.closing
+    and _heads_or_broker(a, p),
+    (Partnership, "agree_close"): _agrees_to_close,
     (Partnership, "write_case_study"): lambda a, p: p.status == "closed"
     and _leads(a, p.supported_school_id),
 })

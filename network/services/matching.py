@@ -108,8 +108,6 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
         postcode=me_as.postcode, religion=me_as.religion)
     heads = me_as.headteacher_ids
     left_out = {sid: why for sid, why in exclusions(school.id).items() if sid in found.urns}
-    if broker is not None and broker.school_id in found.urns:
-        left_out[broker.school_id] = "it is your own school: another broker must propose it"
     found.matches, found.excluded = matching.rank(
         found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles,
         include=include, any_phase=found.any_phase)

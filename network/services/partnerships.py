@@ -1,33 +1,31 @@
 """Partnerships from proposal to impact review.
 
-proposed --both heads accept--> active --impact review--> closed
+proposed --both heads accept (signing the agreement)--> active --closing agreed--> closed
 proposed --either head declines--> declined (final for that proposal)
+proposed (an LLE's own school) --a coordinator refuses the conflict of interest--> refused
 
-Only brokers a school asked (its coordinators, or the LLE it chose) propose; only the two
-schools' headteachers decide, each once; milestones and notes come from the two schools and
-the broker while the partnership is active.
+Only brokers a school asked (its coordinators, or the LLE it chose) propose, with a draft
+support agreement (services/agreements.py); only the two schools' headteachers decide, each
+once. Milestones: services/milestones.py; closing and the impact review: services/closing.py.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
     Barrier,
-    Milestone,
-    MilestoneNote,
     Partnership,
-    Record,
     School,
-    SelfEvaluation,
     Standard,
     User,
 )
 from network import audit
 from network.access import can, get_visible_or_404, require
 from network.extensions import db
-from network.services import action_mail, inbox, support
+from network.services import action_mail, agreements, inbox, support
+from network.services.clusters import coordinators
 from network.services.errors import Invalid
 
 SIDES = ("supported", "supporting")
@@ -43,6 +41,8 @@ def exclusions(school_id: int) -> dict[int, str]:
             Partnership.supporting_school_id == school_id),
         Partnership.status.in_(("proposed", "active", "declined"))).order_by(Partnership.id))
     for a, b, status, created in rows:
+        # (A pairing whose LLE's conflict of interest was refused may still be proposed by
+        # another broker: the refusal was of that LLE proposing it.)
         other = b if a == school_id else a
         out[other] = {"active": "already partnered with this school",
                       "proposed": "a partnership with this school is awaiting decisions",
@@ -72,24 +72,59 @@ def _heads(school_id: int) -> list[User]:
         User.is_active.is_(True))))
 
 
-def _everyone(partnership: Partnership) -> list[User]:
-    people = {partnership.broker_id: partnership.broker}
-    for school_id in (partnership.supported_school_id, partnership.supporting_school_id):
-        people.update({p.id: p for p in _heads(school_id)})
+def heads_of(partnership: Partnership) -> list[User]:
+    """Both schools' active headteachers."""
+    people = {p.id: p for school_id in (partnership.supported_school_id,
+                                        partnership.supporting_school_id)
+              for p in _heads(school_id)}
     return list(people.values())
 
 
-def _tell(people: list[User], subject: str, partnership: Partnership, skip: User | None = None,
-          body: str = "") -> None:
+def names(partnership: Partnership) -> str:
+    """"Oakfield Primary and Riverside Primary": the two schools, for notices."""
+    return f"{partnership.supported.name} and {partnership.supporting.name}"
+
+
+def everyone(partnership: Partnership) -> list[User]:
+    """The broker and both schools' headteachers."""
+    people = {partnership.broker_id: partnership.broker}
+    people.update({p.id: p for p in heads_of(partnership)})
+    return list(people.values())
+
+
+_everyone = everyone  # the name reminders (services/digests.py) use
+
+
+def tell(people: list[User], subject: str, partnership: Partnership, skip: User | None = None,
+         body: str = "") -> None:
+    """A notice in each person's inbox (but `skip`'s) leading to the partnership."""
     for person in people:
         if skip is None or person.id != skip.id:
             inbox.notify(person, subject, body, "brokering.partnership",
                          partnership_id=partnership.id)
 
 
+def _ask_heads(partnership: Partnership) -> None:
+    for person in heads_of(partnership):
+        action_mail.ask(person, f"{names(partnership)}: a partnership is proposed: please "
+                                "read the support agreement and accept or decline",
+                        "Accepting signs the support agreement for your school.",
+                        "brokering.partnership", partnership_id=partnership.id)
+
+
+def conflict_approvers(partnership: Partnership) -> list[User]:
+    """Coordinators of the supporting school's cluster who may approve its LLE's declared
+    conflict of interest (never the LLE who proposed it)."""
+    return [p for p in coordinators(partnership.supporting.cluster)
+            if p.id != partnership.broker_id]
+
+
 def propose(actor: User, request_id: int, supporting_school_id: int, standards: list[str],
-            barriers: list[str], activities: str) -> Partnership:
-    """Propose a supporting school for a request; both headteachers are asked to decide."""
+            barriers: list[str], activities: str, agreement: dict | None = None,
+            declaration: str = "") -> Partnership:
+    """Propose a supporting school for a request with a draft support agreement; both
+    headteachers are asked to decide. An LLE proposing their own school declares the conflict
+    of interest, and a coordinator of that school's cluster must approve it first."""
     request = support.get(actor, request_id)
     require(actor, "propose", request)
     from network.services.matching import ranked
@@ -110,18 +145,40 @@ def propose(actor: User, request_id: int, supporting_school_id: int, standards: 
     barriers = support.known_codes(barriers, Barrier, "barriers", "barriers")
     if not standards:
         raise Invalid("Choose at least one focus standard", "standards")
+    own = actor.school_id is not None and actor.school_id == supporting_school_id
+    declaration = (declaration or "").strip()
+    if own and not declaration:
+        raise Invalid("You are proposing your own school: declare the conflict of interest",
+                      "declaration")
+    if agreement is None:
+        raise Invalid("Draft the support agreement", "supported_people")
+    agreement = agreements.clean(agreement, standards)
+    supporting = db.session.get(School, supporting_school_id)
+    if own and not [p for p in coordinators(supporting.cluster) if p.id != actor.id]:
+        raise Invalid(f"No coordinator of {supporting.cluster.name} but you can approve your "
+                      "conflict of interest: ask another broker to propose your school",
+                      "supporting_school_id")
     partnership = Partnership(
         request_id=request.id, broker_id=actor.id, supported_school_id=request.school_id,
         supporting_school_id=supporting_school_id, focus_standards=standards,
-        focus_barriers=barriers, activities=activities.strip())
+        focus_barriers=barriers, activities=activities.strip(),
+        conflict_declaration=declaration if own else "",
+        conflict_approval="pending" if own else None)
     db.session.add(partnership)
+    db.session.flush()
+    agreements.draft(actor, partnership, agreement)
     request.status = "proposed"
     db.session.flush()
-    deciders = {p.id: p for p in (*_heads(partnership.supported_school_id),
-                                  *_heads(supporting_school_id))}
-    for person in deciders.values():
-        action_mail.ask(person, "A partnership is proposed: please accept or decline",
-                        "", "brokering.partnership", partnership_id=partnership.id)
+    if own:
+        for person in conflict_approvers(partnership):
+            action_mail.ask(person, f"{names(partnership)}: {actor.name} proposes their own "
+                                    "school: please approve or refuse the conflict of interest",
+                            declaration, "brokering.partnership",
+                            partnership_id=partnership.id)
+        audit.record(actor, "conflict of interest declared", f"partnership:{partnership.id}",
+                     declaration[:200])
+    else:
+        _ask_heads(partnership)
     audit.record(actor, "partnership proposed", f"partnership:{partnership.id}",
                  f"school:{partnership.supported_school_id} with "
                  f"school:{supporting_school_id}")
@@ -129,9 +186,37 @@ def propose(actor: User, request_id: int, supporting_school_id: int, standards: 
     return partnership
 
 
+def approve_conflict(actor: User, partnership_id: int, approve: bool,
+                     reason: str = "") -> Partnership:
+    """A coordinator of the supporting school's cluster approves an LLE's proposal of their
+    own school (the heads are then asked to decide) or refuses it (the proposal ends)."""
+    partnership = get(actor, partnership_id)
+    require(actor, "approve_conflict", partnership)
+    if not approve and not reason.strip():
+        raise Invalid("Say why you refuse it", "reason")
+    partnership.conflict_approval = "approved" if approve else "refused"
+    partnership.conflict_decided_by_id = actor.id
+    word = "approved" if approve else "refused"
+    if approve:
+        _ask_heads(partnership)
+        tell([partnership.broker], f"{names(partnership)}: {actor.name} approved the proposal "
+                                   "of your own school; the headteachers now decide",
+             partnership)
+    else:
+        partnership.status = "refused"
+        if partnership.request is not None and partnership.request.status == "proposed":
+            partnership.request.status = "open"
+        tell([partnership.broker], f"{names(partnership)}: {actor.name} refused the proposal "
+                                   "of your own school", partnership, body=reason.strip())
+    audit.record(actor, f"conflict of interest {word}", f"partnership:{partnership.id}",
+                 reason.strip()[:200])
+    db.session.commit()
+    return partnership
+
+
 def decide(actor: User, partnership_id: int, accept: bool, reason: str) -> Partnership:
-    """A headteacher accepts or declines for their school; a decline ends the proposal, and
-    the second acceptance starts the partnership."""
+    """A headteacher accepts (signing the support agreement for their school) or declines; a
+    decline ends the proposal, and the second acceptance starts the partnership."""
     for attempt in range(2):
         partnership = get(actor, partnership_id)
         require(actor, "decide", partnership)
@@ -141,6 +226,9 @@ def decide(actor: User, partnership_id: int, accept: bool, reason: str) -> Partn
         setattr(partnership, f"{side}_decision", "accepted" if accept else "declined")
         setattr(partnership, f"{side}_reason", reason.strip())
         setattr(partnership, f"{side}_decided_by_id", actor.id)
+        pending = agreements.awaiting(partnership)
+        if accept and pending is not None:
+            agreements.sign_for(actor, pending, side)
         if not accept:
             partnership.status = "declined"
         elif all(getattr(partnership, f"{s}_decision") == "accepted" for s in SIDES):
@@ -155,95 +243,15 @@ def decide(actor: User, partnership_id: int, accept: bool, reason: str) -> Partn
             continue
         break
     word = "accepted" if accept else "declined"
-    subject = {"active": "The partnership is agreed and active",
-               "declined": f"{actor.school.name} declined the proposed partnership"
-               }.get(partnership.status, f"{actor.school.name} {word} the proposed partnership")
-    _tell(_everyone(partnership), subject, partnership, skip=actor, body=reason.strip())
+    subject = {"active": f"{names(partnership)}: the support agreement is signed by both "
+                         "heads and the partnership is active",
+               "declined": f"{names(partnership)}: {actor.school.name} declined the proposed "
+                           "partnership"
+               }.get(partnership.status,
+                     f"{names(partnership)}: {actor.school.name} {word} the proposed "
+                     "partnership and signed the support agreement")
+    tell(everyone(partnership), subject, partnership, skip=actor, body=reason.strip())
     audit.record(actor, f"partnership {word}", f"partnership:{partnership.id}", side)
-    db.session.commit()
-    return partnership
-
-
-def add_milestone(actor: User, partnership_id: int, title: str, due_on: date) -> Milestone:
-    """Add a termly milestone to an active partnership."""
-    partnership = get(actor, partnership_id)
-    require(actor, "track", partnership)
-    milestone = Milestone(partnership_id=partnership.id, title=title.strip(), due_on=due_on)
-    db.session.add(milestone)
-    _tell(_everyone(partnership), f"Milestone added: {milestone.title}", partnership,
-          skip=actor)
-    db.session.commit()
-    return milestone
-
-
-def milestone(actor: User, milestone_id: int) -> tuple[Milestone, Partnership]:
-    """A milestone and its partnership, for people who may see the partnership."""
-    found = db.session.get(Milestone, milestone_id)
-    if found is None:
-        get(actor, -1)
-    return found, get(actor, found.partnership_id)
-
-
-def record_progress(actor: User, milestone_id: int, status: str, note: str) -> Milestone:
-    """Set a milestone's status with a note from the actor's school (or as the broker)."""
-    found, partnership = milestone(actor, milestone_id)
-    require(actor, "track", partnership)
-    found.status = status
-    db.session.add(MilestoneNote(milestone_id=found.id, author_id=actor.id,
-                                 school_id=actor.school_id, status=status, body=note.strip()))
-    _tell(_everyone(partnership), f"Milestone {found.title!r}: {status.replace('_', ' ')}",
-          partnership, skip=actor, body=note.strip())
-    db.session.commit()
-    return found
-
-
-def _evaluation(school_id: int, started: datetime, after: bool) -> SelfEvaluation | None:
-    """The school's latest final self-evaluation (by term) finalised before the partnership
-    started, or since it started."""
-    def moment(e: SelfEvaluation) -> datetime:
-        when = e.finalised_at or e.updated_at
-        return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-    started = started if started.tzinfo else started.replace(tzinfo=UTC)
-    finals = [e for e in db.session.scalars(select(SelfEvaluation).where(
-        SelfEvaluation.school_id == school_id, SelfEvaluation.status == "final"))
-        if (moment(e) > started) == after]
-    return max(finals, key=lambda e: (e.order, moment(e)), default=None)
-
-
-def impact(partnership: Partnership) -> dict:
-    """The focus standards' ratings in each school's last final self-evaluation before the
-    partnership started and its latest one since: {side: {"before", "after", "rows"}}."""
-    started = partnership.started_at or datetime.now(UTC)
-    out = {}
-    for side in SIDES:
-        school_id = getattr(partnership, f"{side}_school_id")
-        before, after = _evaluation(school_id, started, False), _evaluation(school_id, started,
-                                                                            True)
-        rows = []
-        for sid in partnership.focus_standards:
-            was = before.ratings[sid].rating if before and sid in before.ratings else None
-            now = after.ratings[sid].rating if after and sid in after.ratings else None
-            rows.append({"standard": sid, "before": was, "after": now,
-                         "change": (was - now) if was and now else None})
-        out[side] = {"before": before.label if before else None,
-                     "after": after.label if after else None, "rows": rows}
-    return out
-
-
-def close(actor: User, partnership_id: int, summary: str) -> Partnership:
-    """Close an active partnership with its impact review."""
-    partnership = get(actor, partnership_id)
-    require(actor, "review", partnership)
-    if not summary.strip():
-        raise Invalid("Summarise what changed", "summary")
-    partnership.review = {"summary": summary.strip(), "schools": impact(partnership)}
-    partnership.reviewed_by_id = actor.id
-    partnership.status = "closed"
-    partnership.closed_at = datetime.now(UTC)
-    _tell(_everyone(partnership), "The partnership is closed with its impact review",
-          partnership, skip=actor)
-    audit.record(actor, "partnership closed", f"partnership:{partnership.id}")
     db.session.commit()
     return partnership
 
@@ -264,43 +272,8 @@ def for_person(actor: User) -> list[Partnership]:
     return [p for p in rows if can(actor, "view", p)]
 
 
-def start_case_study(actor: User, partnership_id: int):
-    """Start a draft case study for the supported school, filled in from the closed
-    partnership: its focus, activities and the impact review. Once per partnership."""
-    from network.services import profiles, records
+def impact(partnership: Partnership) -> dict:
+    """The focus standards' ratings before and since the start (services/closing.py)."""
+    from network.services.closing import impact as measured
 
-    partnership = get(actor, partnership_id)
-    require(actor, "write_case_study", partnership)
-    if partnership.case_study_id is not None:
-        existing = db.session.get(Record, partnership.case_study_id)
-        if existing is not None and can(actor, "view", existing):
-            return existing
-    review = partnership.review or {}
-    ours = (review.get("schools") or {}).get("supported") or {}
-    measures = [{"measure": f"{row['standard']} self-evaluation rating",
-                 "before": str(row["before"] or ""), "after": str(row["after"] or "")}
-                for row in ours.get("rows", [])][:5]
-    group = profiles.current_group(partnership.supported_school_id)
-    request = partnership.request
-    body = {
-        "context": "",
-        "group_id": str(group.group_id) if group else "",
-        "group_name": group.group.name if group else "",
-        "barriers": list(partnership.focus_barriers),
-        "barrier_narrative": "",
-        "what_needed_to_change": request.hopes if request else "",
-        "actions": [{"text": partnership.activities or "Worked with a partner school.",
-                     "standards": list(partnership.focus_standards)}],
-        "impact": {"measures": measures, "narrative": review.get("summary", "")},
-        "offer": "",
-        "offer_standards": [],
-        "standards": list(partnership.focus_standards),
-    }
-    title = "Working with a partner school on " + ", ".join(partnership.focus_standards)
-    record = records.create(actor, "case_study", {
-        "title": title[:200], "body": body, "barriers": list(partnership.focus_barriers),
-        "standards": list(partnership.focus_standards), "coauthor_ids": [],
-        "audience": "cluster", "attributed": False})
-    partnership.case_study_id = record.id
-    db.session.commit()
-    return record
+    return measured(partnership)

@@ -1,16 +1,19 @@
 """Support requests: a school's leaders ask their cluster's coordinators, or one Local Leader
 of Education, for help with named standards and barriers; brokers see what they were asked."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import or_, select
 
 from models import Barrier, School, Standard, SupportRequest, User
 from network import audit
 from network.access import can, get_visible_or_404, require
+from network.domain.locality import nearness
 from network.extensions import db
 from network.services import inbox
 from network.services.clusters import coordinators
 from network.services.errors import Invalid
-from network.services.evaluations import latest
+from network.services.evaluations import latest, public_offers
 
 COORDINATORS = "coordinators"
 
@@ -19,6 +22,55 @@ def brokers() -> list[User]:
     """Every active Local Leader of Education on the platform, by name."""
     return list(db.session.scalars(select(User).where(
         User.is_lle.is_(True), User.is_active.is_(True)).order_by(User.name, User.id)))
+
+
+@dataclass
+class LLE:
+    """A Local Leader of Education as a school asking for support sees them."""
+
+    user: User
+    school: School | None
+    phase: str
+    local_authority: str
+    strengths: list[str]
+    near: str
+
+    @property
+    def hint(self) -> str:
+        """One line: the LLE's school, its phase and local authority, how near it is, and the
+        standards it is strong in."""
+        if self.school is None:
+            return "Not attached to a school on the network"
+        parts = [self.school.name, ", ".join(p for p in (self.phase, self.local_authority) if p)]
+        if self.near:
+            parts.append(self.near[0].upper() + self.near[1:])
+        parts.append("Strengths: " + (", ".join(self.strengths) or "none shared yet"))
+        return ". ".join(p for p in parts if p)
+
+
+def nearest_brokers(school: School, skip: User | None = None) -> list[LLE]:
+    """Every active LLE with their school's name, phase, local authority and strengths (the
+    standards it rates 1 in its latest final self-evaluation and shares), nearest first: the
+    same local authority, postcode area, region, then the rest; LLEs without a school last."""
+    here = school.register_entry
+    found = []
+    for person in brokers():
+        if skip is not None and person.id == skip.id:
+            continue
+        theirs = person.school
+        if theirs is None:
+            found.append(((1, 0, person.name, person.id),
+                          LLE(person, None, "", "", [], "")))
+            continue
+        entry = theirs.register_entry
+        rank, words = nearness(here.la_name if here else None, here.postcode if here else None,
+                               here.region if here else None, entry.la_name if entry else None,
+                               entry.postcode if entry else None,
+                               entry.region if entry else None)
+        found.append(((0, -rank, person.name, person.id), LLE(
+            person, theirs, (entry.phase if entry else "") or "",
+            (entry.la_name if entry else "") or "", public_offers(theirs.id), words)))
+    return [lle for _, lle in sorted(found, key=lambda pair: pair[0])]
 
 
 def school_for_asking(actor: User, school_id: int) -> School:

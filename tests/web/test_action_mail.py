@@ -5,6 +5,7 @@ a one-click unsubscribe (a signed link needing no sign-in: GET shows a button, P
 import html
 import logging
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -71,11 +72,18 @@ def test_a_partnership_proposal_mails_both_headteachers(app, brokers):
     asked = support.ask(net.head, net.seeker.id, str(net.lle.id), ["CE2.A", "CE2.D"],
                         ["tracking-inconsistent"], "Consistent tracking of pupil progress.")
     partnerships.propose(net.lle, asked.id, net.right.id, ["CE2.A", "CE2.D"],
-                         ["tracking-inconsistent"], "Termly paired visits.")
+                         ["tracking-inconsistent"], "Termly paired visits.", {
+                             "supported_people": "Pat Morgan, headteacher",
+                             "supporting_people": "Jo Reed, deputy headteacher",
+                             "days_per_term": 3, "cost_pounds": 0, "funded_by": "trust",
+                             "starts_on": date(2026, 9, 1), "ends_on": date(2027, 7, 20),
+                             "success_criteria": {"CE2.A": "Tracking agrees",
+                                                  "CE2.D": "Moderation agrees"},
+                             "exit_criteria": "Both rated 2 or better."})
     partnership = db.session.scalar(select(Partnership))
     link = public_url("brokering.partnership", partnership_id=partnership.id)
     for head in (net.head, net.away_head):
-        _one_mail(head, "A partnership is proposed", link)
+        _one_mail(head, "a partnership is proposed", link)
     assert _mails(net.lle) == []
 
 

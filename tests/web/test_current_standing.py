@@ -138,7 +138,8 @@ def test_a_broker_who_loses_the_standing_loses_the_partnership(world, app, login
 
     from network.web.forms.brokering import term_choices
 
-    milestone = {**GENERIC, "title": "Second visit", "term": term_choices()[0][0]}
+    milestone = {**GENERIC, "title": "Second visit", "term": term_choices()[0][0],
+                 "success_criteria": "Both schools visited"}
     before = login(broker, as_client=app.test_client())
     assert before.get(f"/partnerships/{partnership.id}").status_code == 200
     assert before.get(f"/partnerships/{partnership.id}/review").status_code == 200

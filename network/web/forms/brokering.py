@@ -11,6 +11,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -18,11 +21,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from models import MILESTONE_STATUSES
+from models import FUNDERS, MILESTONE_STATUSES
 from network.domain import terms
-from network.web.forms import NoNulls
+from network.web.forms import VERSION, NoNulls
+from network.web.forms.evaluations import DateInput
 
 
 def _text(label: str, what: str, limit: int = 3000, required: str | None = None, **kw):
@@ -47,8 +51,91 @@ class SupportRequestForm(FlaskForm):
     submit = SubmitField("Ask for support", widget=GovSubmitInput())
 
 
-class ProposalForm(FlaskForm):
-    """A broker proposes a supporting school, the focus and the activities."""
+FUNDER_CHOICES = list(FUNDERS.items())
+
+
+def _people(label: str, what: str):
+    return _text(label, what, limit=2000, required=f"Name at least one person from {what}, "
+                 "with their role", description="One person a line: their name, a comma and "
+                                                "their role, for example “Sam Lee, deputy "
+                                                "headteacher”.")
+
+
+class AgreementFields(FlaskForm):
+    """The support agreement's terms (proposing a partnership, or changing its agreement)."""
+
+    supported_people = _people("People from the supported school", "the supported school")
+    supporting_people = _people("People from the supporting school", "the supporting school")
+    days_per_term = IntegerField(
+        "Days a term the supporting school commits", widget=GovTextInput(),
+        validators=[InputRequired("Give the days a term as a whole number"),
+                    NumberRange(0, 200, "Give the days a term as a whole number up to 200")])
+    cost_pounds = IntegerField(
+        "Cost in pounds", widget=GovTextInput(), description="The whole cost of the support, "
+                                                              "in pounds; 0 if none.",
+        validators=[InputRequired("Give the cost in pounds as a whole number"),
+                    NumberRange(0, 1_000_000, "Give the cost as a whole number of pounds")])
+    funded_by = RadioField("Who funds it", widget=GovRadioInput(), choices=FUNDER_CHOICES,
+                           validate_choice=False,
+                           validators=[InputRequired("Choose who funds the support")])
+    starts_on = DateField("Start date", widget=DateInput(), format="%d %m %Y",
+                          validators=[InputRequired("Give the date the support starts")])
+    ends_on = DateField("End date", widget=DateInput(), format="%d %m %Y",
+                        validators=[InputRequired("Give the date the support ends")])
+    success_criteria = _text(
+        "Success criteria for each focus standard", "The success criteria", limit=5000,
+        required="Write the success criteria for each focus standard",
+        description="One line for each focus standard: its code, a colon and what success "
+                    "looks like, for example “CE2.A: every class tracks progress the same "
+                    "way”.")
+    exit_criteria = _text("When the support ends", "The exit criteria", limit=3000,
+                          required="Say when the support ends",
+                          description="The exit criteria: what will show the school no "
+                                      "longer needs the support.")
+
+    def validate_funded_by(self, field):
+        if field.data not in FUNDERS:
+            raise ValidationError("Choose who funds the support")
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data <= self.starts_on.data:
+            raise ValidationError("The end date must be after the start date")
+
+    def agreement(self) -> dict:
+        """The terms as services/agreements.py takes them."""
+        return {name: getattr(self, name).data for name in (
+            "supported_people", "supporting_people", "days_per_term", "cost_pounds",
+            "funded_by", "starts_on", "ends_on", "success_criteria", "exit_criteria")}
+
+
+class AgreementChangeForm(AgreementFields):
+    """A proposed change to the agreement in force: a new version both heads must sign."""
+
+    based_on = HiddenField(validators=[VERSION])
+    submit = SubmitField("Propose this change", widget=GovSubmitInput())
+
+
+class SignForm(FlaskForm):
+    """A headteacher signs the proposed change to the agreement for their school."""
+
+    number = HiddenField(validators=[VERSION])
+    submit = SubmitField("Sign the changed agreement for my school", widget=GovSubmitInput())
+
+
+class ConflictForm(FlaskForm):
+    """A coordinator approves or refuses an LLE's proposal of their own school."""
+
+    decision = RadioField("Your decision on the conflict of interest", widget=GovRadioInput(),
+                          choices=[("approve", "Approve: the headteachers may now decide"),
+                                   ("refuse", "Refuse: the proposal ends")],
+                          validators=[InputRequired("Choose to approve or refuse")])
+    reason = _text("Reason (needed to refuse)", "The reason", limit=2000)
+    submit = SubmitField("Send decision on the conflict", widget=GovSubmitInput())
+
+
+class ProposalForm(AgreementFields):
+    """A broker proposes a supporting school, the focus, the activities and the draft support
+    agreement."""
 
     supporting_school_id = RadioField("Supporting school", widget=GovRadioInput(),
                                       validate_choice=False,
@@ -59,6 +146,11 @@ class ProposalForm(FlaskForm):
     activities = _text("Proposed activities", "The activities",
                        required="Describe the activities you propose",
                        description="For example paired visits, coaching, joint moderation.")
+    declaration = _text("Declaration of your conflict of interest", "The declaration",
+                        limit=3000, description="Needed if you propose your own school: say "
+                                                "how you are connected to it. A coordinator of "
+                                                "its cluster approves it before the "
+                                                "headteachers decide.")
     submit = SubmitField("Propose the partnership", widget=GovSubmitInput())
 
 
@@ -67,6 +159,7 @@ class DecisionForm(FlaskForm):
 
     decision = RadioField("Your school's decision", widget=GovRadioInput(), choices=[
         ("accept", "Accept the partnership"), ("decline", "Decline it")],
+        description="Accepting signs the support agreement above for your school.",
         validators=[InputRequired("Choose to accept or decline")])
     reason = _text("Reason (needed to decline)", "The reason", limit=2000)
     submit = SubmitField("Send decision", widget=GovSubmitInput())
@@ -91,6 +184,8 @@ class MilestoneForm(FlaskForm):
         Length(max=200, message="The milestone must be 200 characters or fewer")])
     term = SelectField("Due", widget=GovSelect(), validate_choice=False,
                        validators=[InputRequired("Choose the term it is due")])
+    success_criteria = _text("How you will know it is met", "The success criteria",
+                             limit=2000, required="Say how you will know the milestone is met")
     submit = SubmitField("Add milestone", widget=GovSubmitInput())
 
     def validate_term(self, field):
@@ -108,6 +203,9 @@ class ProgressForm(FlaskForm):
                         validators=[InputRequired("Choose the milestone's status")])
     note = _text("Note from your school", "The note", limit=2000,
                  required="Write a note on progress")
+    evidence = _text("Evidence (needed for done)", "The evidence", limit=3000,
+                     description="What shows the milestone is done, for example the moderated "
+                                 "books or the minutes of the meeting.")
     submit = SubmitField("Record progress", widget=GovSubmitInput())
 
 
@@ -116,7 +214,18 @@ class ReviewForm(FlaskForm):
 
     summary = _text("What changed, in your words", "The summary", limit=5000,
                     required="Summarise what changed")
-    submit = SubmitField("Close the partnership with this review", widget=GovSubmitInput())
+    reason = _text("Why close now (needed if it closes without one headteacher's agreement)",
+                   "The reason", limit=2000)
+    submit = SubmitField("Agree to close the partnership with this review",
+                         widget=GovSubmitInput())
+
+
+class CloseForm(FlaskForm):
+    """Agreeing to close a partnership someone else has started closing."""
+
+    reason = _text("Why close now (needed if it closes without one headteacher's agreement)",
+                   "The reason", limit=2000)
+    submit = SubmitField("Agree to close the partnership", widget=GovSubmitInput())
 
 
 class DigestForm(FlaskForm):

@@ -1,23 +1,25 @@
-"""Brokering pages: ask for support, the broker's requests and candidates, proposals, both
-heads' decisions, milestones, the impact review and the case study it starts."""
+"""Brokering pages: ask for support (LLEs nearest first), the broker's requests and candidates,
+proposals with their support agreement, the partnership page and both heads' decisions. The
+other actions on a partnership's page are in views/partnership_actions.py."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from network.access import can, require
-from network.domain.terms import term_end
-from network.services import evaluations, profiles, support
+from network.services import agreements, closing, evaluations, profiles, support
 from network.services import matching as matcher
 from network.services import partnerships as service
 from network.services.support import COORDINATORS
 from network.web.forms.brokering import (
     STATUS_CHOICES,
     ActionButton,
+    CloseForm,
+    ConflictForm,
     DecisionForm,
     MilestoneForm,
     ProgressForm,
     ProposalForm,
-    ReviewForm,
+    SignForm,
     SupportRequestForm,
     term_choices,
 )
@@ -35,9 +37,10 @@ def ask(school_id: int):
     """A school's leaders ask their coordinators or an LLE for support."""
     school = support.school_for_asking(current_user, school_id)
     form = SupportRequestForm()
+    lles = support.nearest_brokers(school, skip=current_user)
     form.broker.choices = [(COORDINATORS, "Our cluster's coordinators")] + [
-        (str(b.id), f"{b.name}, Local Leader of Education") for b in support.brokers()
-        if b.id != current_user.id]
+        (str(b.user.id), f"{b.user.name}, Local Leader of Education") for b in lles]
+    hints = [{}] + [{"hint": {"text": b.hint}} for b in lles]
     form.barriers.choices = [(b.slug, b.title) for b in profiles.barrier_taxonomy()]
     if request.method == "GET":
         _, needs, _ = evaluations.offers_and_needs(school.id)
@@ -53,7 +56,7 @@ def ask(school_id: int):
             "Your request has been sent.")
         if answer:
             return answer
-    return render_template("brokering/ask.html", school=school, form=form,
+    return render_template("brokering/ask.html", school=school, form=form, hints=hints,
                            elements=_standards(), asked=support.for_school(current_user, school))
 
 
@@ -97,13 +100,16 @@ def propose(support_id: int):
         answer = submit_once(
             form, url_for("brokering.support_request", support_id=asked.id),
             lambda: service.propose(current_user, asked.id, _int(form.supporting_school_id.data),
-                                    *_focus(form), form.activities.data),
+                                    *_focus(form), form.activities.data, form.agreement(),
+                                    form.declaration.data or ""),
             lambda proposed: url_for("brokering.partnership", partnership_id=proposed.id),
             "The proposal has been sent to both headteachers.")
         if answer:
             return answer
     return render_template("brokering/propose.html", asked=asked, found=found, form=form,
-                           elements=_standards())
+                           elements=_standards(),
+                           own=current_user.school_id in {m.school_id for m in found.matches}
+                           ), 400 if form.errors else 200
 
 
 def _focus(form) -> tuple[list[str], list[str]]:
@@ -135,6 +141,10 @@ def partnerships():
 def _partnership_page(partnership, progress=None, **forms):
     """The partnership page; a form that failed comes back with its errors (400)."""
     forms.setdefault("decision", DecisionForm(formdata=None))
+    forms.setdefault("conflict", ConflictForm(formdata=None))
+    forms.setdefault("close", CloseForm(formdata=None))
+    pending = agreements.awaiting(partnership)
+    forms.setdefault("sign", SignForm(formdata=None, number=pending.number if pending else ""))
     forms.setdefault("milestone", MilestoneForm(formdata=None))
     forms["milestone"].term.choices = term_choices()
     notes = {m.id: ProgressForm(formdata=None, prefix=f"m{m.id}")
@@ -142,12 +152,22 @@ def _partnership_page(partnership, progress=None, **forms):
     if progress is not None:
         notes[progress[0]] = progress[1]
     failed = next((f for f in [*forms.values(), *notes.values()] if f.errors), None)
+    force = agreements.in_force(partnership)
     return render_template(
         "brokering/partnership.html", p=partnership, forms=forms, notes=notes, form=failed,
         side=service.side_of(current_user, partnership), status_choices=STATUS_CHOICES,
         decide=can(current_user, "decide", partnership),
+        approve=can(current_user, "approve_conflict", partnership),
         track=can(current_user, "track", partnership),
+        report=can(current_user, "report", partnership),
         review=can(current_user, "review", partnership),
+        agree_close=can(current_user, "agree_close", partnership),
+        change=can(current_user, "change_agreement", partnership),
+        sign=can(current_user, "sign_agreement", partnership) and pending is not None,
+        changes=agreements.compare(force, pending) if force and pending else None,
+        closing=closing.standing(partnership) if partnership.closing else None,
+        measured=closing.impact(partnership)
+        if partnership.closing and partnership.status == "active" else None,
         write=can(current_user, "write_case_study", partnership),
         impact=partnership.review["schools"] if partnership.review else None,
         button=ActionButton()), 400 if failed is not None else 200
@@ -155,13 +175,13 @@ def _partnership_page(partnership, progress=None, **forms):
 
 @bp.get("/partnerships/<int:partnership_id>")
 def partnership(partnership_id: int):
-    """A partnership: its focus, both decisions, milestones and the impact review."""
+    """A partnership: its agreement, both decisions, milestones and the impact review."""
     return _partnership_page(service.get(current_user, partnership_id))
 
 
 @bp.post("/partnerships/<int:partnership_id>/decision")
 def decide(partnership_id: int):
-    """A headteacher accepts or declines for their school."""
+    """A headteacher accepts (signing the agreement) or declines for their school."""
     found = service.get(current_user, partnership_id)
     require(current_user, "decide", found)
     form = DecisionForm()
@@ -176,55 +196,5 @@ def decide(partnership_id: int):
     return _partnership_page(found, decision=form)
 
 
-@bp.post("/partnerships/<int:partnership_id>/milestones")
-def add_milestone(partnership_id: int):
-    """Add a termly milestone."""
-    found = service.get(current_user, partnership_id)
-    require(current_user, "track", found)
-    form = MilestoneForm()
-    form.term.choices = term_choices()
-    if form.validate_on_submit():
-        year, term = form.term.data.split("-")
-        service.add_milestone(current_user, found.id, form.title.data,
-                              term_end(int(year), term))
-        flash("Milestone added.", "success")
-        return redirect(url_for("brokering.partnership", partnership_id=found.id))
-    return _partnership_page(found, milestone=form)
-
-
-@bp.post("/milestones/<int:milestone_id>")
-def progress(milestone_id: int):
-    """Record a milestone's status with a note from the person's school."""
-    found, partnership = service.milestone(current_user, milestone_id)
-    require(current_user, "track", partnership)
-    form = ProgressForm(prefix=f"m{found.id}")
-    if form.validate_on_submit():
-        service.record_progress(current_user, found.id, form.status.data, form.note.data)
-        flash("Progress recorded.", "success")
-        return redirect(url_for("brokering.partnership", partnership_id=partnership.id))
-    return _partnership_page(partnership, progress=(found.id, form))
-
-
-@bp.route("/partnerships/<int:partnership_id>/review", methods=["GET", "POST"])
-def review(partnership_id: int):
-    """The impact review: focus ratings before and after, a summary, and closing."""
-    found = service.get(current_user, partnership_id)
-    require(current_user, "review", found)
-    form = ReviewForm()
-    if form.validate_on_submit():
-        answer = carry_out(form, lambda: service.close(current_user, found.id, form.summary.data),
-                           url_for("brokering.partnership", partnership_id=found.id),
-                           "The partnership is closed with its impact review.")
-        if answer:
-            return answer
-    return render_template("brokering/review.html", p=found, form=form,
-                           impact=service.impact(found))
-
-
-@bp.post("/partnerships/<int:partnership_id>/case-study")
-def case_study(partnership_id: int):
-    """Start a draft case study filled in from the closed partnership."""
-    record = service.start_case_study(current_user, partnership_id)
-    flash("A draft case study has been started from the partnership. Check every section "
-          "before you submit it.", "success")
-    return redirect(url_for("case_studies.edit", record_id=record.id))
+# The actions on a partnership's page are in their own module, on this blueprint.
+from network.web.views import partnership_actions  # noqa: E402, F401
