@@ -74,6 +74,8 @@ class Partnership(Base):
     # decide. None: no declaration was needed.
     conflict_declaration: Mapped[str] = mapped_column(Text, default="")
     conflict_approval: Mapped[str | None] = mapped_column(String(10))
+    # Why the broker proposed a supporting school graded below good at its last inspection.
+    inclusion_reason: Mapped[str] = mapped_column(Text, default="")
     # The coordinator's user id. (No foreign key: adding one would make SQLite rebuild this
     # table, which the milestones and agreements rows refer to.)
     conflict_decided_by_id: Mapped[int | None] = mapped_column(Integer)

@@ -327,6 +327,9 @@ RULES.update({
     (NOTHING, "broker"): lambda a, _: a.is_lle or a.is_coordinator,
     (NOTHING, "see_partnerships"): lambda a, _: a.school_id is not None or a.is_lle
     or follows_any(a),
+    # Schools' people and brokers list their partnerships; overseers the ones they follow.
+    (NOTHING, "list_partnerships"): lambda a, _: a.school_id is not None or a.is_lle
+    or a.is_coordinator,
     (Cluster, "broker"): lambda a, c: _coordinates(a, c.id),
     (Cluster, "invite"): lambda a, c: _coordinates(a, c.id)
     or (_same_cluster(a, c.id) and _heads(a, a.school_id)),

@@ -61,6 +61,8 @@ def upgrade():
                                       nullable=True))
         batch_op.add_column(sa.Column('conflict_decided_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('closing', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('inclusion_reason', sa.Text(), nullable=False,
+                                      server_default=''))
 
     # Each school's status starts as the milestone's single status had it.
     with op.batch_alter_table('milestones', schema=None) as batch_op:
@@ -85,6 +87,7 @@ def downgrade():
         batch_op.drop_column('supported_status')
         batch_op.drop_column('success_criteria')
     with op.batch_alter_table('partnerships', schema=None) as batch_op:
+        batch_op.drop_column('inclusion_reason')
         batch_op.drop_column('closing')
         batch_op.drop_column('conflict_decided_by_id')
         batch_op.drop_column('conflict_approval')

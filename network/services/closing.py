@@ -171,8 +171,9 @@ def impact(partnership: Partnership) -> dict:
 
 def start_case_study(actor: User, partnership_id: int):
     """Start a draft case study for the supported school, filled in from the closed
-    partnership: its focus, activities and the impact review. Once per partnership."""
-    from network.services import profiles, records
+    partnership: its focus, activities and the impact review, with the school's outcome
+    measures before and after first and then its focus ratings. Once per partnership."""
+    from network.services import outcomes, profiles, records
 
     partnership = get(actor, partnership_id)
     require(actor, "write_case_study", partnership)
@@ -182,9 +183,10 @@ def start_case_study(actor: User, partnership_id: int):
             return existing
     review = partnership.review or {}
     ours = (review.get("schools") or {}).get("supported") or {}
-    measures = [{"measure": f"{row['standard']} self-evaluation rating",
-                 "before": str(row["before"] or ""), "after": str(row["after"] or "")}
-                for row in ours.get("rows", [])][:5]
+    measures = (outcomes.case_study_measures(partnership) + [
+        {"measure": f"{row['standard']} self-evaluation rating",
+         "before": str(row["before"] or ""), "after": str(row["after"] or "")}
+        for row in ours.get("rows", [])])[:5]
     group = profiles.current_group(partnership.supported_school_id)
     request = partnership.request
     body = {

@@ -61,8 +61,8 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
            asked: SupportRequest | None = None, include: dict[int, str] | None = None
            ) -> Found:
     """Ranked partners for a school the caller has already checked the actor may match for:
-    partnered and declined pairings are left out with their reasons, and so is the school of
-    the `broker` looking for a partner (nobody brokers support from their own school). For a
+    partnered and declined pairings are left out with their reasons. A `broker`'s own school
+    stays a candidate: proposing it means declaring the conflict of interest. For a
     request for support (`asked`), the needs are the 3s and 4s it names (all of them if it
     names none) and the barriers those it names (those faced if it names none).
 

@@ -121,10 +121,12 @@ def conflict_approvers(partnership: Partnership) -> list[User]:
 
 def propose(actor: User, request_id: int, supporting_school_id: int, standards: list[str],
             barriers: list[str], activities: str, agreement: dict | None = None,
-            declaration: str = "") -> Partnership:
+            declaration: str = "", inclusion_reason: str = "") -> Partnership:
     """Propose a supporting school for a request with a draft support agreement; both
     headteachers are asked to decide. An LLE proposing their own school declares the conflict
-    of interest, and a coordinator of that school's cluster must approve it first."""
+    of interest, and a coordinator of that school's cluster must approve it first. A school
+    graded below good at its last inspection is proposed only with the broker's reason for
+    including it (`inclusion_reason`), which both heads read and the audit log keeps."""
     request = support.get(actor, request_id)
     require(actor, "propose", request)
     from network.services.matching import ranked
@@ -135,6 +137,14 @@ def propose(actor: User, request_id: int, supporting_school_id: int, standards: 
                            "to the needs it records there", "supporting_school_id")
     candidates = {m.school_id for m in found.matches}
     reasons = {sid: why for sid, _, why in found.excluded}
+    inclusion_reason = (inclusion_reason or "").strip()
+    included = supporting_school_id in found.includable
+    if included and not inclusion_reason:
+        raise Invalid(f"That school is {reasons[supporting_school_id].split(':')[0]}: say why "
+                      "you include it as the supporting school", "inclusion_reason")
+    if included:
+        candidates.add(supporting_school_id)
+        reasons.pop(supporting_school_id)
     if supporting_school_id in reasons:
         raise Invalid(f"That school cannot be proposed: {reasons[supporting_school_id]}",
                            "supporting_school_id")
@@ -163,12 +173,16 @@ def propose(actor: User, request_id: int, supporting_school_id: int, standards: 
         supporting_school_id=supporting_school_id, focus_standards=standards,
         focus_barriers=barriers, activities=activities.strip(),
         conflict_declaration=declaration if own else "",
-        conflict_approval="pending" if own else None)
+        conflict_approval="pending" if own else None,
+        inclusion_reason=inclusion_reason if included else "")
     db.session.add(partnership)
     db.session.flush()
     agreements.draft(actor, partnership, agreement)
     request.status = "proposed"
     db.session.flush()
+    if included:
+        audit.record(actor, "school below good included", f"partnership:{partnership.id}",
+                     f"{reasons_text(found, supporting_school_id)}: {inclusion_reason}"[:300])
     if own:
         for person in conflict_approvers(partnership):
             action_mail.ask(person, f"{names(partnership)}: {actor.name} proposes their own "
@@ -277,3 +291,8 @@ def impact(partnership: Partnership) -> dict:
     from network.services.closing import impact as measured
 
     return measured(partnership)
+
+
+def reasons_text(found, school_id: int) -> str:
+    """Why matching left a school out (its inspection grade), as the broker read it."""
+    return next((why.split(":")[0] for sid, _, why in found.excluded if sid == school_id), "")

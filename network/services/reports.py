@@ -26,6 +26,7 @@ class TermlyReport:
     next_label: str
     previous: str
     following: str | None
+    until: date | None = None  # the term's last day: milestones are shown as they stood then
     outcomes: list[dict] | None = field(default=None)
 
 
@@ -71,5 +72,6 @@ def report(actor: User, partnership_id: int, term: str | None) -> TermlyReport:
         due_next_term=[m for m in partnership.milestones if _term_of(m.due_on) == nxt],
         next_label=terms.label(*nxt), previous=_key(*_shift(year, name, -1)),
         following=_key(*nxt) if terms.order(*nxt) <= terms.order(*current) else None,
+        until=terms.term_end(year, name),
         outcomes=outcomes.before_after(partnership)
         if can(actor, "see_outcomes", partnership) else None)

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from models.toolkit_data import BARRIERS
 from network import access
-from network.domain import text
+from network.domain import inspection, text
 
 
 class Environment(FlaskEnvironment):
@@ -59,9 +59,8 @@ def _menu() -> list[dict]:
         items.append({"text": "Case studies", "href": url_for("case_studies.index")})
         items.append({"text": "Lesson studies", "href": url_for("lesson_studies.index")})
     if _can("see_partnerships"):  # overseers without a school: the ones they follow
-        mine = current_user.school_id or current_user.is_lle or current_user.is_coordinator
         items.append({"text": "Partnerships", "href": url_for(
-            "brokering.partnerships" if mine else "oversight.following")})
+            "brokering.partnerships" if _can("list_partnerships") else "oversight.following")})
     if _can("broker"):
         items.append({"text": "Brokering", "href": url_for("brokering.requests")})
     items.append({"text": "Search", "href": url_for("search.index")})
@@ -102,11 +101,19 @@ def _link(href: str, text: str, hidden: str | None = None) -> Markup:
     return Markup('<a class="govuk-link" href="{}">{}{}</a>').format(href, text, extra)
 
 
+def _inspection_words(school) -> str:
+    """A school's latest inspection grade and date from the register, in words."""
+    entry = school.register_entry
+    return inspection.words(entry.ofsted_rating if entry else None,
+                            entry.ofsted_inspection_date if entry else None)
+
+
 def install(app: Flask) -> None:
     """Register the template globals and filters."""
     app.add_template_global(_menu, "menu")
     app.add_template_global(_can, "can")
     app.add_template_global(_link, "link")
+    app.add_template_global(_inspection_words, "inspection_words")
     app.add_template_filter(_roles, "roles")
     app.add_template_filter(_label, "label")
     app.add_template_filter(text.render, "formatted")

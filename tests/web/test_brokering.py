@@ -81,8 +81,9 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     assert net.seeker.name in broker_page
     request_page = _page(lle.get(f"/support-requests/{partnership.request_id}"))
     assert "CE2.A rated 4" in request_page
-    assert request_page.index(net.right.name) < request_page.index(net.other_phase.name)
-    assert "Strong in CE2.A and CE2.D, where you rate 4 and 3" in request_page
+    assert f"{net.right.name}: a partnership with this school is awaiting decisions" \
+        in request_page
+    assert net.other_phase.name not in request_page  # a secondary, for a primary
     assert f"{net.same_head.name}: conflict of interest: same headteacher" in request_page
     for person in (net.head, net.away_head):
         assert f"{net.seeker.name} and {net.right.name}: a partnership is proposed: please " \

@@ -151,6 +151,10 @@ class ProposalForm(AgreementFields):
                                                 "how you are connected to it. A coordinator of "
                                                 "its cluster approves it before the "
                                                 "headteachers decide.")
+    inclusion_reason = _text("Why you include a school graded below good", "The reason",
+                             limit=2000, description="Needed if you choose a school graded "
+                                                     "below good at its last inspection: both "
+                                                     "headteachers read it.")
     submit = SubmitField("Propose the partnership", widget=GovSubmitInput())
 
 

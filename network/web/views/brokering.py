@@ -90,7 +90,9 @@ def propose(support_id: int):
     require(current_user, "propose", asked)
     found = matcher.ranked(asked.school, 10, {}, broker=current_user, asked=asked)
     form = ProposalForm()
-    form.supporting_school_id.choices = [(str(m.school_id), m.name) for m in found.matches]
+    form.supporting_school_id.choices = [(str(m.school_id), m.name) for m in found.matches] + [
+        (str(sid), f"{name} ({why.split(':')[0]}: only with a reason)")
+        for sid, name, why in found.excluded if sid in found.includable]
     form.barriers.choices = [(b.slug, b.title) for b in profiles.barrier_taxonomy()]
     if request.method == "GET":
         form.supporting_school_id.data = request.args.get("school", "")
@@ -101,15 +103,16 @@ def propose(support_id: int):
             form, url_for("brokering.support_request", support_id=asked.id),
             lambda: service.propose(current_user, asked.id, _int(form.supporting_school_id.data),
                                     *_focus(form), form.activities.data, form.agreement(),
-                                    form.declaration.data or ""),
+                                    form.declaration.data or "",
+                                    form.inclusion_reason.data or ""),
             lambda proposed: url_for("brokering.partnership", partnership_id=proposed.id),
             "The proposal has been sent to both headteachers.")
         if answer:
             return answer
     return render_template("brokering/propose.html", asked=asked, found=found, form=form,
                            elements=_standards(),
-                           own=current_user.school_id in {m.school_id for m in found.matches}
-                           ), 400 if form.errors else 200
+                           own=current_user.school_id in {m.school_id for m in found.matches},
+                           below_good=bool(found.includable)), 400 if form.errors else 200
 
 
 def _focus(form) -> tuple[list[str], list[str]]:
