@@ -35,13 +35,12 @@ from network.domain.matching import (  # noqa: E402
     NEED_POINTS,
     TIERS,
     Candidate,
-    Pool,
     Seeker,
     barrier_points,
     move_month,
-    rank,
     rank_naive,
 )
+from network.domain.matching_fast import Pool, rank  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out" / "match.json"
 PHASES = ["Primary"] * 16 + ["Secondary"] * 3 + ["Special", "All-through"]

@@ -359,8 +359,6 @@ def rank_naive(seeker: Seeker, candidates: Iterable[Candidate],
         [(sid, name, why) for _, sid, name, why in below[:limit]]
 
 
-from network.domain.matching_fast import Pool, rank  # noqa: E402  (the fast path)
-
-__all__ = ["WEIGHTS", "TIERS", "Candidate", "Seeker", "Match", "Pool", "rank", "rank_naive",
+__all__ = ["WEIGHTS", "TIERS", "Candidate", "Seeker", "Match", "rank_naive",
            "explain", "barrier_points", "below_good_reason", "phase_families", "size_band",
            "SIZE_BY_PHASE"]

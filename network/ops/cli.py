@@ -94,6 +94,9 @@ def seed_demo(schools: int, seed: int, password: str, as_json: bool, if_empty: b
         if person["role"] not in shown:
             shown.add(person["role"])
             click.echo(f"  {person['role']:<16} {person['email']}")
+    followers = next((c["overseers"] for c in summary["clusters"] if c.get("overseers")), [])
+    for person in followers:  # a governor and an adviser following a partnership
+        click.echo(f"  {person['role']:<16} {person['email']}")
     click.echo(f"  {'site_admin':<16} {summary['site_admins'][0]['email']}")
 
 

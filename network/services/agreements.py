@@ -192,7 +192,7 @@ def form_data(agreement: Agreement | None) -> dict:
 
 
 def _partnership(actor: User, partnership_id: int) -> Partnership:
-    from network.services.partnerships import get
+    from network.services.partnership_people import get
 
     return get(actor, partnership_id)
 
@@ -201,7 +201,7 @@ def propose_change(actor: User, partnership_id: int, data: dict, based_on: int) 
     """Propose a new version of an active partnership's agreement. It is not in force until
     both heads sign it; if someone proposed a version since `based_on` was read, Conflict
     carries theirs."""
-    from network.services.partnerships import heads_of, names
+    from network.services.partnership_people import heads_of, names
 
     partnership = _partnership(actor, partnership_id)
     require(actor, "change_agreement", partnership)
@@ -229,7 +229,7 @@ def propose_change(actor: User, partnership_id: int, data: dict, based_on: int) 
 def sign(actor: User, partnership_id: int, number: int) -> Agreement:
     """A headteacher signs the proposed change for their school; once both have signed, it is
     the agreement in force."""
-    from network.services.partnerships import everyone, names, side_of, tell
+    from network.services.partnership_people import everyone, names, side_of, tell
 
     partnership = _partnership(actor, partnership_id)
     require(actor, "sign_agreement", partnership)

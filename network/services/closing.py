@@ -17,7 +17,7 @@ from network.access import can, require
 from network.extensions import db
 from network.services import action_mail
 from network.services.errors import Invalid
-from network.services.partnerships import SIDES, everyone, get, names, tell
+from network.services.partnership_people import SIDES, everyone, get, names, tell
 
 PARTIES = ("supported", "supporting", "broker")
 

@@ -31,7 +31,7 @@ def choose(actor: User, choice: str) -> None:
 def remind_due_milestones(today: date | None = None) -> int:
     """Tell the broker and both headteachers about milestones of active partnerships due in
     the next two weeks or overdue and not done; each milestone once. Returns how many."""
-    from network.services.partnerships import _everyone
+    from network.services.partnership_people import _everyone
 
     today = today or date.today()
     due = db.session.scalars(select(Milestone).join(Partnership).where(

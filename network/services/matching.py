@@ -14,6 +14,7 @@ from models import Rating, School, SelfEvaluation, SupportRequest, User
 from network.access import can, refuse
 from network.domain import matching
 from network.domain.anonymity import context_bands
+from network.domain.matching_fast import Pool, rank
 from network.extensions import db
 from network.services import pool as pool_service
 from network.services.errors import NotFound
@@ -108,7 +109,7 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
         postcode=me_as.postcode, religion=me_as.religion)
     heads = me_as.headteacher_ids
     left_out = {sid: why for sid, why in exclusions(school.id).items() if sid in found.urns}
-    found.matches, found.excluded = matching.rank(
+    found.matches, found.excluded = rank(
         found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles,
         include=include, any_phase=found.any_phase)
     found.includable = {sid for sid, _, why in found.excluded
@@ -154,10 +155,10 @@ class _Visible(Mapping):
         return self._mask.bit_count()
 
 
-def _masked(pool: matching.Pool, mask: int, heads: frozenset[int]) -> matching.Pool:
+def _masked(pool: Pool, mask: int, heads: frozenset[int]) -> Pool:
     """The pool as if it held only the candidates in `mask`: every bitset is cut to it, so
     scoring, exclusions and ties behave exactly as on a pool of those candidates alone."""
-    view = object.__new__(matching.Pool)
+    view = object.__new__(Pool)
     view.candidates, view.position = pool.candidates, pool.position
     for name in ("offers", "overcome", "recorded", "left", "context"):
         setattr(view, name, {key: bits & mask for key, bits in getattr(pool, name).items()})

@@ -10,7 +10,7 @@ from network.access import require
 from network.extensions import db
 from network.services import agreements
 from network.services.errors import Invalid
-from network.services.partnerships import SIDES, everyone, get, names, side_of, tell
+from network.services.partnership_people import SIDES, everyone, get, names, side_of, tell
 
 # The worse of two schools' statuses wins, so a milestone looks done only when both say so.
 _WORST_FIRST = ("missed", "at_risk", "on_track", "planned")

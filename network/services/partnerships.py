@@ -22,13 +22,21 @@ from models import (
     User,
 )
 from network import audit
-from network.access import can, get_visible_or_404, require
+from network.access import can, require
 from network.extensions import db
-from network.services import action_mail, agreements, inbox, support
+from network.services import action_mail, agreements, support
 from network.services.clusters import coordinators
 from network.services.errors import Invalid
-
-SIDES = ("supported", "supporting")
+from network.services.partnership_people import (  # noqa: F401  (the names callers use)
+    SIDES,
+    _everyone,
+    everyone,
+    get,
+    heads_of,
+    names,
+    side_of,
+    tell,
+)
 
 
 def exclusions(school_id: int) -> dict[int, str]:
@@ -49,59 +57,6 @@ def exclusions(school_id: int) -> dict[int, str]:
                       "declined": f"a pairing proposed on {created:%-d %B %Y} was declined"
                       }[status]
     return out
-
-
-def get(actor: User, partnership_id: int) -> Partnership:
-    """A partnership the actor may see (its broker, the two schools' leaders and
-    coordinators), else 404."""
-    return get_visible_or_404(actor, Partnership, partnership_id)
-
-
-def side_of(actor: User, partnership: Partnership) -> str | None:
-    """"supported" or "supporting" for people of either school, else None."""
-    if actor.school_id == partnership.supported_school_id:
-        return "supported"
-    if actor.school_id == partnership.supporting_school_id:
-        return "supporting"
-    return None
-
-
-def _heads(school_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(
-        User.school_id == school_id, User.school_role == "headteacher",
-        User.is_active.is_(True))))
-
-
-def heads_of(partnership: Partnership) -> list[User]:
-    """Both schools' active headteachers."""
-    people = {p.id: p for school_id in (partnership.supported_school_id,
-                                        partnership.supporting_school_id)
-              for p in _heads(school_id)}
-    return list(people.values())
-
-
-def names(partnership: Partnership) -> str:
-    """"Oakfield Primary and Riverside Primary": the two schools, for notices."""
-    return f"{partnership.supported.name} and {partnership.supporting.name}"
-
-
-def everyone(partnership: Partnership) -> list[User]:
-    """The broker and both schools' headteachers."""
-    people = {partnership.broker_id: partnership.broker}
-    people.update({p.id: p for p in heads_of(partnership)})
-    return list(people.values())
-
-
-_everyone = everyone  # the name reminders (services/digests.py) use
-
-
-def tell(people: list[User], subject: str, partnership: Partnership, skip: User | None = None,
-         body: str = "") -> None:
-    """A notice in each person's inbox (but `skip`'s) leading to the partnership."""
-    for person in people:
-        if skip is None or person.id != skip.id:
-            inbox.notify(person, subject, body, "brokering.partnership",
-                         partnership_id=partnership.id)
 
 
 def _ask_heads(partnership: Partnership) -> None:

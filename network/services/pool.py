@@ -41,6 +41,7 @@ from models import (
 )
 from network.domain import matching
 from network.domain.anonymity import context_bands
+from network.domain.matching_fast import Pool
 from network.extensions import db
 from network.services import changes, pool_signals
 
@@ -52,7 +53,7 @@ class Platform:
     """What matching knows about every school on the platform, as of `mark`."""
 
     mark: changes.Mark
-    pool: matching.Pool
+    pool: Pool
     shared: int  # schools whose profile the whole network may see
     clusters: dict[int, int]  # cluster id -> its schools
     members: dict[int, set[int]]
@@ -94,7 +95,7 @@ def _build(mark: changes.Mark) -> Platform:
     signals = pool_signals.fingerprint()
     read = _Read(None)
     net = Platform(
-        mark=mark, pool=matching.Pool(read.candidates()), shared=0, clusters={},
+        mark=mark, pool=Pool(read.candidates()), shared=0, clusters={},
         members={}, urns={}, rarity={},
         titles=dict(db.session.execute(select(Barrier.slug, Barrier.title)).all()),
         group_names=dict(db.session.execute(select(PriorityGroup.id, PriorityGroup.name))

@@ -12,12 +12,11 @@ from network.domain.matching import (
     TIERS,
     WEIGHTS,
     Candidate,
-    Pool,
     Seeker,
-    rank,
     rank_naive,
     size_band,
 )
+from network.domain.matching_fast import Pool, rank
 
 TODAY = date(2026, 12, 7)
 STANDARDS = [f"CE{e}.{x}" for e in range(1, 7) for x in "ABCDE"]

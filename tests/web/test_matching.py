@@ -7,11 +7,10 @@ from network.domain.matching import (
     NO_CAPACITY,
     SAME_HEAD,
     Candidate,
-    Pool,
     Seeker,
-    rank,
     rank_naive,
 )
+from network.domain.matching_fast import Pool, rank
 from tests.factories import api_token
 
 # --- Pure scoring (more in tests/unit/test_matching_ranking.py) -----------------------------

@@ -23,7 +23,7 @@ from network.web.forms.brokering import (
     term_choices,
 )
 from network.web.views import attach_error, carry_out
-from network.web.views.brokering import _partnership_page, bp
+from network.web.views.partnership_page import _partnership_page, bp
 
 
 @bp.post("/partnerships/<int:partnership_id>/conflict")
