@@ -60,6 +60,18 @@ def add_cluster_brokering(cluster: Cluster, schools: list[School], users: list[U
     db.session.flush()
 
 
+def _success(focus: list[str]) -> dict[str, str]:
+    """A success criterion per focus standard: the element's own for its first standard, and
+    a rating with evidence for any other standard of the same element."""
+    out, seen = {}, set()
+    for sid in focus:
+        out[sid] = (work_for([sid])[0].success if sid[:3] not in seen else
+                    "The school rates this standard 2 or better in a final self-evaluation, "
+                    "with the evidence to show it.")
+        seen.add(sid[:3])
+    return out
+
+
 def _need_count(school: School) -> int:
     from network.services.evaluations import latest
 
@@ -164,8 +176,7 @@ class _Story:
             cost_pounds=days * DAY_RATE, funded_by=self.rng.choice(("local_authority",
                                                                     "supported")),
             starts_on=starts, ends_on=ends, exit_criteria=EXIT,
-            success_criteria={sid: next(w.success for w in work_for([sid]))
-                              for sid in partnership.focus_standards},
+            success_criteria=_success(partnership.focus_standards),
             drafted_by_id=broker.id, created_at=partnership.created_at)
         db.session.add(agreement)
         return agreement

@@ -31,7 +31,7 @@ WORK = {
         evidence="Governors agreed the three priorities at their meeting; each cites the "
                  "tracking data behind it.",
         measure="Pupils reaching the expected standard in reading, writing and mathematics",
-        unit="%", baseline=48, midway=53, final=59),
+        unit="percent", baseline=48, midway=53, final=59),
     "CE2": Work(
         activity="Subject leaders from both schools moderate books together and hold a "
                  "shared pupil progress meeting each half-term.",
@@ -41,7 +41,7 @@ WORK = {
         evidence="Moderation of 30 books: judgements agreed in all but two; the progress "
                  "meeting produced plans for every pupil who had stalled.",
         measure="Disadvantaged pupils making expected progress in mathematics",
-        unit="%", baseline=52, midway=58, final=66),
+        unit="percent", baseline=52, midway=58, final=66),
     "CE3": Work(
         activity="The supporting school's deputy works with senior leaders to rewrite the "
                  "improvement plan with termly milestones governors can check.",
@@ -51,7 +51,7 @@ WORK = {
         evidence="The new plan went to governors with termly milestones; the first were met "
                   "on time.",
         measure="Plan actions completed on time",
-        unit="%", baseline=40, midway=65, final=85),
+        unit="percent", baseline=40, midway=65, final=85),
     "CE4": Work(
         activity="Teachers from both schools plan and observe research lessons together in "
                  "lesson-study triads.",
@@ -61,7 +61,7 @@ WORK = {
         evidence="Four triads completed a cycle; each wrote up what changed for the next "
                   "lesson.",
         measure="Lessons judged good or better in the school's own monitoring",
-        unit="%", baseline=55, midway=63, final=74),
+        unit="percent", baseline=55, midway=63, final=74),
     "CE5": Work(
         activity="Teachers visit the supporting school's classrooms to see guided reading and "
                  "mathematics teaching, then try it with a coach.",
@@ -71,7 +71,7 @@ WORK = {
         evidence="Every class teacher made two visits and taught a coached lesson; book looks "
                   "show the sequence in use.",
         measure="Year 6 pupils reaching the expected standard in reading",
-        unit="%", baseline=61, midway=66, final=72),
+        unit="percent", baseline=61, midway=66, final=72),
     "CE6": Work(
         activity="Middle leaders from both schools carry out joint learning walks and book "
                  "looks, then report what they found to senior leaders.",
@@ -81,7 +81,7 @@ WORK = {
         evidence="Learning walks in English and mathematics; the reports led to two changes "
                   "in how homework is set.",
         measure="Pupils persistently absent",
-        unit="%", baseline=14, midway=11, final=9),
+        unit="percent", baseline=14, midway=11, final=9),
 }
 
 

@@ -200,3 +200,11 @@ def key_to_page(page, key: str = "Enter") -> None:
     with page.expect_navigation():
         page.keyboard.press(key)
     check_page(page)
+
+
+def fill_date(page, legend: str, when) -> None:
+    """Type `when` into the GOV.UK date input whose fieldset is called `legend`."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(when.day))
+    group.get_by_label("Month").fill(str(when.month))
+    group.get_by_label("Year").fill(str(when.year))

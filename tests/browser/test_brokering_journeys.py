@@ -14,10 +14,14 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
+from sqlalchemy import select
+
+from models import Partnership, SelfEvaluation
 from network.domain import terms
 from network.extensions import db
 from tests.browser.conftest import (
     click_to_page,
+    fill_date,
     fill_sign_in,
     key_to_page,
     playwright_or_skip,
@@ -36,6 +40,7 @@ ACTIVITIES = "Termly paired visits and joint moderation of books."
 MILESTONE = "Moderate two books together"
 NOTE = "Books moderated in both schools."
 SUMMARY = "Tracking is consistent in every class now."
+MEASURE = "Pupils reaching the expected standard in reading"
 PROPOSED = "a partnership is proposed: please read the support agreement and accept or decline"
 CRITERION = "every class tracks progress the same way"
 EVIDENCE = "Twelve books moderated together; the judgements agree."
@@ -240,7 +245,27 @@ def test_an_lles_school_is_deployed_with_an_agreement_both_heads_sign_and_close(
     expect(card).to_contain_text("Yes: both schools say it is done")
     expect(card).to_contain_text(f"Evidence: {EVIDENCE}")
 
-    # 5. A final self-evaluation since the start; the seeker's head starts closing, the
+    # 5. The seeker's head records what the partnership is for: pupils' outcomes, measured
+    # before the start and since.
+    started = db.session.get(Partnership, int(partnership_path.rsplit("/", 1)[1]))
+    started.started_at = datetime.now(UTC) - timedelta(days=60)  # two months on: the
+    for before in db.session.scalars(select(SelfEvaluation).where(  # evaluations came first
+            SelfEvaluation.status == "final")):
+        before.finalised_at = started.started_at - timedelta(days=1)
+    db.session.commit()
+    visit(head, partnership_path)
+    follow(head, "Record outcome measures and their values")
+    head.get_by_label("What is measured").fill(MEASURE)
+    head.get_by_label("Unit").select_option("percent")
+    press(head, "Add the measure")
+    heading(head, MEASURE)
+    for when, value in ((date.today() - timedelta(days=120), "52"), (date.today(), "61")):
+        fill_date(head, "Date measured", when)
+        head.get_by_label("Value").fill(value)
+        press(head, "Record the value")
+        success(head, "The value is recorded")
+
+    # 6. A final self-evaluation since the start; the seeker's head starts closing, the
     # partner's head agrees and it closes.
     after = make_evaluation(net.seeker, ratings={"CE2.A": 2, "CE2.D": 2}, status="final",
                             year=2030, term="autumn")
@@ -253,6 +278,8 @@ def test_an_lles_school_is_deployed_with_an_agreement_both_heads_sign_and_close(
     ours = head.get_by_role("table", name=re.compile(rf"^{re.escape(world.seeker)} \(supported\)"))
     ce2a = ours.get_by_role("row").filter(has=head.get_by_role("rowheader", name="CE2.A"))
     expect(ce2a.get_by_role("cell")).to_have_text(["4", "2", "Better by 2"])
+    outcomes = head.get_by_role("table", name=re.compile("^Pupils' outcomes"))
+    expect(outcomes).to_contain_text("+9 percentage points")
     head.get_by_label("What changed, in your words").fill(SUMMARY)
     press(head, "Agree to close the partnership with this review")
     success(head, "You have agreed to close the partnership.")
@@ -264,6 +291,16 @@ def test_an_lles_school_is_deployed_with_an_agreement_both_heads_sign_and_close(
     success(away, "The partnership is closed with its impact review.")
     expect(summary_row(away, "Status")).to_have_text("Closed")
     expect(away.get_by_role("main")).to_contain_text(SUMMARY)
+
+    # 7. The termly report, for governors and the local authority, prints.
+    visit(head, partnership_path)
+    follow(head, "Read this term's one-page report")
+    expect(head.get_by_role("main")).to_contain_text(f"Evidence: {EVIDENCE}")
+    expect(head.get_by_role("button", name="Print this report")).to_be_visible()
+    head.emulate_media(media="print")
+    expect(head.get_by_role("button", name="Print this report")).to_be_hidden()
+    assert head.pdf(format="A4").startswith(b"%PDF")
+    head.emulate_media(media="screen")
 
     visit(head, partnership_path)
     expect(head.get_by_role("main").get_by_text("Better by 2")).to_be_visible()

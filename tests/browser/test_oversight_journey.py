@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from network.extensions import db
 from tests.browser.conftest import (
     click_to_page,
+    fill_date,
     fill_sign_in,
     playwright_or_skip,
     press,
@@ -23,13 +24,6 @@ from tests.factories import PASSWORD
 expect = playwright_or_skip().expect
 
 MEASURE = "Disadvantaged pupils' attendance"
-
-
-def _fill_date(page, when: date) -> None:
-    group = page.get_by_role("group", name="Date measured")
-    group.get_by_label("Day").fill(str(when.day))
-    group.get_by_label("Month").fill(str(when.month))
-    group.get_by_label("Year").fill(str(when.year))
 
 
 def _follow(page, name: str) -> None:
@@ -54,7 +48,7 @@ def test_a_head_records_outcomes_and_a_governor_follows_the_partnership(
     press(page, "Add the measure")
     expect(page.get_by_role("heading", level=1)).to_have_text(MEASURE)
     for days_ago, value in ((90, "88"), (10, "93.5")):
-        _fill_date(page, date.today() - timedelta(days=days_ago))
+        fill_date(page, "Date measured", date.today() - timedelta(days=days_ago))
         page.get_by_label("Value").fill(value)
         press(page, "Record the value")
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text(

@@ -287,6 +287,7 @@ def _values(world) -> dict[str, list]:
         "code": ["CE2"],
         "support_id": _ids(SupportRequest),
         "request_id": [1], "invitation_id": [1], "partnership_id": [1], "milestone_id": [1],
+        "measure_id": [1], "grant_id": [1],
         "token": ["not-a-token"],
     }
 
