@@ -42,8 +42,9 @@ def remind_due_milestones(today: date | None = None) -> int:
         partnership = milestone.partnership
         when = "overdue since" if milestone.due_on < today else "due on"
         for person in _everyone(partnership):
-            inbox.notify(person, f"Milestone {when} {milestone.due_on:%-d %B %Y}: "
-                                 f"{milestone.title}",
+            inbox.notify(person, f"{partnership.supported.name} and "
+                                 f"{partnership.supporting.name}: milestone {when} "
+                                 f"{milestone.due_on:%-d %B %Y}: {milestone.title}",
                          "Record its status and a note on the partnership page.",
                          "brokering.partnership", partnership_id=partnership.id)
         milestone.reminded_at = datetime.now(UTC)

@@ -47,7 +47,7 @@ def change_role(actor: User, cluster_id: int, user_id: int, school_role: str,
     person.school_role, person.is_coordinator = school_role, coordinator
     if lost:
         end_access(person, "coordinator designation withdrawn", actor)
-    inbox.notify(person, "Your role has changed",
+    inbox.notify(person, f"Your role at {person.school.name} has changed",
                  f"You are now {school_role.replace('_', ' ')}"
                  + (" and a cluster coordinator." if coordinator else "."))
     audit.record(actor, "role changed", f"user:{person.id}",

@@ -141,7 +141,9 @@ def revoke(actor: User, grant_id: int) -> OversightGrant:
     require(actor, "revoke", found)
     found.revoked_at, found.revoked_by_id = datetime.now(UTC), actor.id
     if found.user_id is not None:
-        inbox.notify(found.user_id, "Your access to a partnership has ended",
+        inbox.notify(found.user_id, "Your access to the partnership "
+                                    f"{found.partnership.supporting.name} supporting "
+                                    f"{found.partnership.supported.name} has ended",
                      f"{actor.name} ended your read-only access.")
     audit.record(actor, "oversight revoked", f"oversight_grant:{found.id}",
                  f"partnership:{found.partnership_id}")

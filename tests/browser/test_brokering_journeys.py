@@ -207,7 +207,7 @@ def test_an_lles_school_is_deployed_with_an_agreement_both_heads_sign_and_close(
     # 3. Both headteachers read the agreement and accept, which signs it.
     menu(head, "Inbox")
     follow(head, PROPOSED, exact=False)  # the link also says "New"
-    follow(head, "Go to it")
+    follow(head, "Open the partnership:", exact=False)
     heading(head, f"{world.right} supporting {world.seeker}")
     expect(head.get_by_role("main")).to_contain_text(CRITERION)
     expect(head.get_by_role("main")).to_contain_text(

@@ -193,7 +193,7 @@ def test_a_lesson_study_passes_the_gate_and_its_school_stays_anonymous(new_page,
     menu(reviewer, "Inbox")
     follow(reviewer, f"Please review the lesson study “{TITLE}”", exact=False)
     heading(reviewer, f"Please review the lesson study “{TITLE}”")
-    expect(reviewer.get_by_role("link", name="Go to it")).to_have_attribute(
+    expect(reviewer.get_by_role("link", name="Review the record:", exact=False)).to_have_attribute(
         "href", f"{record_path}/review")
     menu(reviewer, "Lesson studies")
     own = reviewer.get_by_role("table", name=re.compile("Your school's lesson studies"))
@@ -302,7 +302,7 @@ def test_a_lesson_study_passes_the_gate_and_its_school_stays_anonymous(new_page,
     menu(reviewer, "Inbox")
     follow(reviewer, f"A school would like to talk about “{TITLE}”", exact=False)
     expect(reviewer.get_by_role("main")).to_contain_text("Could we visit a research lesson?")
-    follow(reviewer, "Go to it")
+    follow(reviewer, "Open the request to talk:", exact=False)
     heading(reviewer, f"About “{TITLE}”")
     request = reviewer.locator(".govuk-summary-list")
     expect(request).to_contain_text(f"{world.reader.name}, {world.reader_school}")

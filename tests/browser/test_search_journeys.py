@@ -220,9 +220,9 @@ def test_a_reader_searches_narrows_saves_and_is_told_of_new_work(page, make_clus
     follow(page, notice, exact=False)  # the link also says "New"
     expect(page.get_by_role("heading", level=1)).to_have_text(notice)
     expect(page.get_by_role("main")).to_contain_text(f"“{NEW_TRACKING}” was just published.")
-    go = page.get_by_role("main").get_by_role("link", name="Go to it")
+    go = page.get_by_role("main").get_by_role("link", name="Read the record:", exact=False)
     expect(go).to_have_attribute("href", new_path)
-    follow(page, "Go to it")
+    follow(page, "Read the record:", exact=False)
     assert page.url.endswith(new_path), page.url
     expect(page.get_by_role("heading", level=1)).to_have_text(NEW_TRACKING)
     expect(page.get_by_text("Case study, anonymised")).to_be_visible()

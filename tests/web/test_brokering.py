@@ -318,7 +318,8 @@ def test_milestones_due_are_announced_once_and_digests_follow_each_choice(no_csr
         assert digests.remind_due_milestones() == 1
         assert digests.remind_due_milestones() == 0
     for person in (net.lle, net.head, net.away_head):
-        assert any(s.startswith("Milestone due on") and s.endswith("Soon")
+        assert any(f"{net.seeker.name} and {net.right.name}: milestone due on" in s
+                   and s.endswith("Soon")
                    for s in _inbox(person))
     assert not any("Later" in s for s in _inbox(net.head))
 

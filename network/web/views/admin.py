@@ -79,7 +79,7 @@ def audit_log():
     only = admin.AuditFilter(action=request.args.get("action", "")[:60],
                              email=request.args.get("email", "")[:254],
                              since=_day("since"), until=_day("until"))
-    events, more = admin.audit_events(current_user, page, only)
+    events, more = admin.audit_page(current_user, page, only)
     return render_template("admin/audit.html", events=events, more=more, page=page, only=only,
                            actions=admin.audit_actions(current_user))
 

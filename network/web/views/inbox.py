@@ -26,11 +26,21 @@ def index():
 def show(message_id: int):
     """One notice; opening it marks it read."""
     message = inbox.open_message(current_user, message_id)
-    return render_template("inbox/show.html", message=message, href=href(message))
+    return render_template("inbox/show.html", message=message, href=href(message),
+                           opens=OPENS.get(message.endpoint or "", "Open the page"))
+
+
+# What the page a notice leads to is, said before its subject to screen-reader users.
+OPENS = {"brokering.partnership": "Open the partnership",
+         "brokering.support_request": "Open the request for support",
+         "clusters.join_request": "Open the request to join",
+         "records.review": "Review the record", "records.show": "Open the record",
+         "records.published": "Read the record",
+         "records.contact_request": "Open the request to talk", "main.home": "Go home"}
 
 
 def href(message) -> str:
-    """Where a notice's "Go to it" leads: the page it names, made into a link as it is shown
+    """Where a notice's link leads: the page it names, made into a link as it is shown
     (notices written before pages were named keep the link stored with them)."""
     if not message.endpoint:
         return message.link

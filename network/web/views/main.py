@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
-from network.services import clusters, inbox, oversight, schools
+from network.services import admin, clusters, inbox, oversight, schools, todo
 from network.web.security import public
 
 bp = Blueprint("main", __name__)
@@ -12,9 +12,13 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @public
 def home():
-    """Signed-in people see their dashboard; visitors see what the service is."""
+    """Signed-in people see what waits on them (site admins without a school, what needs
+    them); visitors see what the service is."""
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
+    if current_user.school_id is None and current_user.is_site_admin:
+        return render_template("main/admin_home.html", needs=admin.needs(current_user),
+                               unread=inbox.unread_count(current_user))
     if current_user.school_id is None:
         followed = oversight.following(current_user)
         if followed:
@@ -25,7 +29,9 @@ def home():
                                unread=inbox.unread_count(current_user))
     return render_template("main/dashboard.html", cluster=current_user.school.cluster,
                            school_count=schools.count_in_cluster(current_user),
-                           unread=inbox.unread_count(current_user))
+                           unread=inbox.unread_count(current_user),
+                           todos=todo.for_actor(current_user),
+                           work=todo.new_on_barriers(current_user))
 
 
 @bp.get("/about")
