@@ -10,6 +10,7 @@ import os
 
 from models import Partnership
 from network.extensions import db
+from network.services import inbox
 from tests.browser.conftest import (
     click_to_page,
     fill_sign_in,
@@ -29,10 +30,14 @@ def _sign_in(page, email: str) -> None:
 
 
 def _shoot(page, tmp_path, name: str) -> None:
-    """Save home at 1280 px wide, whole page."""
+    """Save home at 1280 px wide, whole page (and at 375 px too in $SCREENSHOTS)."""
     page.set_viewport_size({"width": 1280, "height": 900})
     for folder in filter(None, (str(tmp_path), SHOTS)):
         page.screenshot(path=f"{folder}/home-{name}-1280.png", full_page=True)
+    if SHOTS:
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.screenshot(path=f"{SHOTS}/home-{name}-375.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_a_head_follows_a_proposal_from_home_to_the_decision(new_page, two_clusters,
@@ -44,6 +49,10 @@ def test_a_head_follows_a_proposal_from_home_to_the_decision(new_page, two_clust
                            status="proposed")
     db.session.add(proposal)
     admin = make_user(None, site_admin=True, name="Sita Admin")
+    db.session.flush()
+    notice = f"{supported.name} and {supporting.name}: a partnership is proposed"
+    inbox.notify(world.people["headteacher"], notice, "Accepting signs the agreement.",
+                 "brokering.partnership", partnership_id=proposal.id)
     db.session.commit()
     pid, pair = proposal.id, f"{supporting.name} supporting {supported.name}"
     emails = {role: world.people[role].email for role in ("headteacher", "coordinator", "lle")}
@@ -62,6 +71,16 @@ def test_a_head_follows_a_proposal_from_home_to_the_decision(new_page, two_clust
     expect(head.get_by_role("heading", level=1)).to_have_text(pair)
     expect(head.get_by_role("button", name="Send decision")).to_be_visible()
 
+    # The inbox names the schools, and the notice links to the partnership by its subject.
+    click_to_page(head, head.get_by_role("navigation", name="Menu").get_by_role(
+        "link", name="Inbox", exact=True))
+    click_to_page(head, head.get_by_role("main").get_by_role("link", name=notice))
+    if SHOTS:
+        head.screenshot(path=f"{SHOTS}/notice-1280.png", full_page=True)
+    click_to_page(head, head.get_by_role("main").get_by_role(
+        "link", name=f"Open the partnership: {notice}", exact=True))
+    assert head.url.endswith(f"/partnerships/{pid}"), head.url
+
     for role in ("coordinator", "lle", "site-admin"):
         other = new_page()
         _sign_in(other, emails[role])
@@ -69,4 +88,11 @@ def test_a_head_follows_a_proposal_from_home_to_the_decision(new_page, two_clust
         if role == "site-admin":
             expect(other.get_by_role("main")).to_contain_text("What may need you")
             expect(other.get_by_role("main")).not_to_contain_text("not part of a cluster")
+            click_to_page(other, other.get_by_role("main").get_by_role("link", name="Audit log"))
+            expect(other.get_by_role("table")).to_contain_text(
+                f"{world.people['headteacher'].name} (user ")
+            if SHOTS:
+                other.screenshot(path=f"{SHOTS}/audit-1280.png", full_page=True)
+                other.set_viewport_size({"width": 375, "height": 800})
+                other.screenshot(path=f"{SHOTS}/audit-375.png", full_page=True)
     assert len(list(tmp_path.glob("home-*-1280.png"))) == 4

@@ -107,7 +107,8 @@ def test_inbox_notices_name_the_schools_and_link_by_their_subject(no_csrf, app, 
     assert notice.subject.startswith(f"{net.seeker.name} and {net.right.name}: ")
     page = _page(head.get(f"/inbox/{notice.id}"))
     assert "Go to it" not in page
-    link = (f'<a class="govuk-link govuk-!-font-weight-bold" href="/partnerships/'
+    link = (f'<a class="govuk-link govuk-!-font-weight-bold govuk-!-display-inline-block" '
+            f'href="/partnerships/'
             f'{partnership.id}"><span class="govuk-visually-hidden">Open the partnership: '
             f'</span>{notice.subject}</a>')
     assert link in page
