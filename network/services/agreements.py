@@ -63,17 +63,18 @@ def parse_people(text: str, field: str, what: str) -> list[dict]:
 
 
 def parse_criteria(text: str) -> dict[str, str]:
-    """Success criteria as "CODE: what success looks like" lines."""
+    """Success criteria as "CODE: what success looks like" lines (or "CODE name: ...")."""
     found: dict[str, str] = {}
     for line in (text or "").splitlines():
         if not line.strip():
             continue
         code, sep, words = line.partition(":")
         if not sep or not code.strip() or not words.strip():
-            raise Invalid("Write each success criterion as the standard's code, a colon and "
-                          "what success looks like, for example “CE2.A: every class tracks "
-                          "progress the same way”", "success_criteria")
-        found[code.strip().upper()] = words.strip()
+            raise Invalid("Write each success criterion as the standard's code (its name may "
+                          "follow), a colon and what success looks like, for example “CE2.A "
+                          "Tracking steers improvement: every class tracks progress the same "
+                          "way”", "success_criteria")
+        found[code.split()[0].upper()] = words.strip()  # the code; a name after it is read past
     return found
 
 
