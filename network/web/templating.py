@@ -10,6 +10,7 @@ from markupsafe import Markup
 from models.toolkit_data import BARRIERS, CORE_ELEMENTS
 from network import access
 from network.domain import inspection, text
+from network.domain.matching import strength_lines
 
 
 class Environment(FlaskEnvironment):
@@ -135,6 +136,7 @@ def install(app: Flask) -> None:
     titles = {slug: title for slug, title, _ in BARRIERS}
     app.add_template_filter(lambda slug: titles.get(slug, slug), "barrier_title")
     app.add_template_filter(standard_name, "standard_name")
+    app.add_template_filter(strength_lines, "strength_lines")
     app.add_template_global(standard_name, "standard_name")
     app.add_template_filter(lambda code: STANDARD_TITLES.get(code or "", ""), "standard_title")
 
