@@ -25,13 +25,13 @@ caller's `include` names them with a reason. The school itself is left out silen
 is the bit-sliced fast path and must give exactly the same answer.
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from network.domain import inspection, locality
 from network.domain.matching_phase import SIZE_BY_PHASE, phase_families, size_band
+from network.domain.matching_reasons import standard_words
 
 # The one table of weights. Points within a tier; TIERS stacks the tiers.
 WEIGHTS = {
@@ -257,33 +257,6 @@ def _signals(seeker: Seeker, c: Candidate, included: str | None) -> tuple[int, l
         reasons.append(f"Open to partnering: room for {n} "
                        f"{'partnership' if n == 1 else 'partnerships'} this year")
     return points, reasons
-
-
-def standard_words(sid: str, standard_titles: dict[str, str] | None) -> str:
-    """A standard as a person reads it: its code and short name ("CE2.A Tracking steers
-    improvement"), or the code alone when the name is not known."""
-    title = (standard_titles or {}).get(sid)
-    return f"{sid} {title}" if title else sid
-
-
-_STRONG = re.compile(r"Strong in (?P<standards>.+), where you rate (?P<ratings>[\d, and]+)$")
-_CODE = re.compile(r"(?:^|, | and )(?=CE\d\.[A-Z]\b)")
-
-
-def strength_lines(reason: str) -> tuple[str, list[str]] | None:
-    """A "Strong in ..." reason naming three or more standards, as an introduction and one
-    line per standard with the seeker's rating ("CE2.A Tracking steers improvement: you rate
-    4"), for pages to list; None for any other reason (shown as it is)."""
-    found = _STRONG.match(reason)
-    if found is None:
-        return None
-    standards = [s for s in _CODE.split(found["standards"]) if s]
-    ratings = re.findall(r"\d", found["ratings"])
-    if len(standards) < 3 or len(standards) != len(ratings):
-        return None
-    return ("Strong in standards you rate 3 or 4:",
-            [f"{standard} (you rate {rating})" for standard, rating in zip(standards, ratings,
-                                                                         strict=True)])
 
 
 def explain(seeker: Seeker, candidate: Candidate, rarity: dict[str, float],

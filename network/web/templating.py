@@ -10,7 +10,7 @@ from markupsafe import Markup
 from models.toolkit_data import BARRIERS, CORE_ELEMENTS
 from network import access
 from network.domain import inspection, text
-from network.domain.matching import strength_lines
+from network.domain.matching_reasons import strength_lines
 
 
 class Environment(FlaskEnvironment):

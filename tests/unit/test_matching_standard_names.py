@@ -4,15 +4,9 @@ fast ranking still gives exactly the naive loop's answer when it is given the na
 import random
 
 from models.toolkit_data import CORE_ELEMENTS
-from network.domain.matching import (
-    Candidate,
-    Seeker,
-    explain,
-    rank_naive,
-    standard_words,
-    strength_lines,
-)
+from network.domain.matching import Candidate, Seeker, explain, rank_naive
 from network.domain.matching_fast import Pool, rank
+from network.domain.matching_reasons import standard_words, strength_lines
 from tests.unit.test_matching_ranking import (
     BARRIERS,
     STANDARDS,
