@@ -31,6 +31,7 @@ from datetime import date
 
 from network.domain import inspection, locality
 from network.domain.matching_phase import SIZE_BY_PHASE, phase_families, size_band
+from network.domain.matching_reasons import standard_words
 
 # The one table of weights. Points within a tier; TIERS stacks the tiers.
 WEIGHTS = {
@@ -260,10 +261,12 @@ def _signals(seeker: Seeker, c: Candidate, included: str | None) -> tuple[int, l
 
 def explain(seeker: Seeker, candidate: Candidate, rarity: dict[str, float],
             barrier_titles: dict[str, str] | None = None, today: date | None = None,
-            included: str | None = None) -> tuple[int, bool, list[str]]:
+            included: str | None = None,
+            standard_titles: dict[str, str] | None = None) -> tuple[int, bool, list[str]]:
     """(score, relevant, reasons) for one candidate, reasons strongest first; `relevant` if
     it meets a need, has overcome a barrier the seeker faces or made a move. `included`: the
-    broker's reason for including a school graded below good."""
+    broker's reason for including a school graded below good; `standard_titles` names the
+    standards in the reasons."""
     titles, today = barrier_titles or {}, today or date.today()
     c, reasons = candidate, []
     if included is not None:
@@ -273,7 +276,8 @@ def explain(seeker: Seeker, candidate: Candidate, rarity: dict[str, float],
                  key=lambda s: (-seeker.needs[s], s))
     need = sum(NEED_POINTS.get(seeker.needs[s], 0) for s in met)
     if met:
-        reasons.append(f"Strong in {_and_list(met)}, where you rate "
+        named = [standard_words(s, standard_titles) for s in met]
+        reasons.append(f"Strong in {_and_list(named)}, where you rate "
                        f"{_and_list([str(seeker.needs[s]) for s in met])}")
     spells = {slug: (since, done) for slug, since, done in c.recorded}
     shared = sorted(seeker.barriers & c.overcome,
@@ -327,7 +331,9 @@ def rank_naive(seeker: Seeker, candidates: Iterable[Candidate],
                exclude: dict[int, str] | None = None, limit: int = 10,
                barrier_titles: dict[str, str] | None = None, *,
                include: dict[int, str] | None = None, any_phase: bool = False,
-               today: date | None = None) -> tuple[list[Match], list[Excluded]]:
+               today: date | None = None,
+               standard_titles: dict[str, str] | None = None,
+               ) -> tuple[list[Match], list[Excluded]]:
     """The reference: score every candidate in a loop (same answer as `rank`)."""
     rarity, exclude, include = barrier_rarity or {}, exclude or {}, include or {}
     today = today or date.today()
@@ -343,7 +349,8 @@ def rank_naive(seeker: Seeker, candidates: Iterable[Candidate],
             continue
         why = soft_reason(c, include)
         included = include.get(c.school_id) if inspection.below_good(c.grade) else None
-        score, relevant, reasons = explain(seeker, c, rarity, barrier_titles, today, included)
+        score, relevant, reasons = explain(seeker, c, rarity, barrier_titles, today, included,
+                                          standard_titles)
         if not relevant:
             continue
         if why in (CLOSED, NO_CAPACITY):
@@ -360,5 +367,5 @@ def rank_naive(seeker: Seeker, candidates: Iterable[Candidate],
 
 
 __all__ = ["WEIGHTS", "TIERS", "Candidate", "Seeker", "Match", "rank_naive",
-           "explain", "barrier_points", "below_good_reason", "phase_families", "size_band",
-           "SIZE_BY_PHASE"]
+           "explain", "standard_words", "barrier_points", "below_good_reason",
+           "phase_families", "size_band", "SIZE_BY_PHASE"]

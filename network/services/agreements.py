@@ -16,6 +16,7 @@ from network.access import require
 from network.extensions import db
 from network.services import action_mail
 from network.services.errors import Conflict, Invalid
+from network.services.vocabulary import vocabulary
 
 SIDES = ("supported", "supporting")
 LABELS = {
@@ -63,17 +64,18 @@ def parse_people(text: str, field: str, what: str) -> list[dict]:
 
 
 def parse_criteria(text: str) -> dict[str, str]:
-    """Success criteria as "CODE: what success looks like" lines."""
+    """Success criteria as "CODE: what success looks like" lines (or "CODE name: ...")."""
     found: dict[str, str] = {}
     for line in (text or "").splitlines():
         if not line.strip():
             continue
         code, sep, words = line.partition(":")
         if not sep or not code.strip() or not words.strip():
-            raise Invalid("Write each success criterion as the standard's code, a colon and "
-                          "what success looks like, for example “CE2.A: every class tracks "
-                          "progress the same way”", "success_criteria")
-        found[code.strip().upper()] = words.strip()
+            raise Invalid("Write each success criterion as the standard's code (its name may "
+                          "follow), a colon and what success looks like, for example “CE2.A "
+                          "Tracking steers improvement: every class tracks progress the same "
+                          "way”", "success_criteria")
+        found[code.split()[0].upper()] = words.strip()  # the code; a name after it is read past
     return found
 
 
@@ -160,10 +162,16 @@ def as_dict(agreement: Agreement | None) -> dict:
         "cost": f"£{agreement.cost_pounds:,}, funded by "
                 f"{FUNDERS.get(agreement.funded_by, agreement.funded_by).lower()}",
         "dates": f"{agreement.starts_on:%-d %B %Y} to {agreement.ends_on:%-d %B %Y}",
-        "success_criteria": "; ".join(f"{sid}: {text}" for sid, text in
+        "success_criteria": "; ".join(f"{_named(sid)}: {text}" for sid, text in
                                       agreement.success_criteria.items()),
         "exit_criteria": agreement.exit_criteria,
     }
+
+
+def _named(sid: str) -> str:
+    """A standard's code with its short name, as people read it."""
+    known = vocabulary().standards.get(sid)
+    return f"{sid} {known.title}" if known else sid
 
 
 def compare(old: Agreement | None, new: Agreement | None) -> list[tuple[str, str, str, bool]]:

@@ -18,6 +18,7 @@ from network.extensions import db
 from network.services import action_mail
 from network.services.errors import Invalid
 from network.services.partnership_people import SIDES, everyone, get, names, tell
+from network.services.vocabulary import vocabulary
 
 PARTIES = ("supported", "supporting", "broker")
 
@@ -169,6 +170,32 @@ def impact(partnership: Partnership) -> dict:
     return out
 
 
+def _standard_words(sid: str) -> str:
+    """A standard's code and short name ("CE2.A Tracking steers improvement")."""
+    known = vocabulary().standards.get(sid)
+    return f"{sid} {known.title}" if known else sid
+
+
+def _case_study_title(partnership: Partnership) -> str:
+    """The draft's title from what the partnership worked on, in words and anonymous (no
+    school named): "Working with a primary partner school on tracking steers improvement and
+    termly analysis reaches leaders and governors"."""
+    known = vocabulary().standards
+    topics = [known[sid].title if sid in known else sid for sid in partnership.focus_standards]
+    topics = [t[:1].lower() + t[1:] if t[1:2].islower() else t for t in topics]
+    if len(topics) > 3:
+        topics = topics[:3] + [f"{len(topics) - 3} more "
+                               + ("standard" if len(topics) == 4 else "standards")]
+    entry = partnership.supporting.register_entry if partnership.supporting else None
+    phase = (entry.phase or "").lower() if entry else ""
+    if phase in ("", "not applicable", "not known"):
+        partner = "a partner school"
+    else:
+        partner = f"{'an' if phase[:1] in 'aeiou' else 'a'} {phase} partner school"
+    on = (", ".join(topics[:-1]) + " and " + topics[-1]) if len(topics) > 1 else "".join(topics)
+    return f"Working with {partner} on {on}" if on else f"Working with {partner}"
+
+
 def start_case_study(actor: User, partnership_id: int):
     """Start a draft case study for the supported school, filled in from the closed
     partnership: its focus, activities and the impact review, with the school's outcome
@@ -184,7 +211,7 @@ def start_case_study(actor: User, partnership_id: int):
     review = partnership.review or {}
     ours = (review.get("schools") or {}).get("supported") or {}
     measures = (outcomes.case_study_measures(partnership) + [
-        {"measure": f"{row['standard']} self-evaluation rating",
+        {"measure": f"{_standard_words(row['standard'])}: self-evaluation rating",
          "before": str(row["before"] or ""), "after": str(row["after"] or "")}
         for row in ours.get("rows", [])])[:5]
     group = profiles.current_group(partnership.supported_school_id)
@@ -203,7 +230,7 @@ def start_case_study(actor: User, partnership_id: int):
         "offer_standards": [],
         "standards": list(partnership.focus_standards),
     }
-    title = "Working with a partner school on " + ", ".join(partnership.focus_standards)
+    title = _case_study_title(partnership)
     record = records.create(actor, "case_study", {
         "title": title[:200], "body": body, "barriers": list(partnership.focus_barriers),
         "standards": list(partnership.focus_standards), "coauthor_ids": [],

@@ -111,7 +111,7 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
     left_out = {sid: why for sid, why in exclusions(school.id).items() if sid in found.urns}
     found.matches, found.excluded = rank(
         found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles,
-        include=include, any_phase=found.any_phase)
+        include=include, any_phase=found.any_phase, standard_titles=net.standard_titles)
     found.includable = {sid for sid, _, why in found.excluded
                         if (c := net.candidate(sid)) is not None
                         and why == matching.below_good_reason(c)}

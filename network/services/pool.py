@@ -21,7 +21,7 @@ whose signals changed are put back.
 """
 
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
@@ -37,6 +37,7 @@ from models import (
     SchoolBarrier,
     SchoolProfile,
     SelfEvaluation,
+    Standard,
     User,
 )
 from network.domain import matching
@@ -68,6 +69,7 @@ class Platform:
     facing: dict[int, frozenset[str]]  # barriers each school faces now
     head_names: dict[int, tuple[tuple[int, str], ...]]  # headteachers' ids and names
     signals: tuple = ()  # the fingerprint of LLE headteachers and closed partnerships
+    standard_titles: dict[str, str] = field(default_factory=dict)  # CE2.A -> its short name
 
     def candidate(self, school_id: int) -> matching.Candidate | None:
         """The school as a candidate (its group, offers, headteachers...), if it is one."""
@@ -101,7 +103,8 @@ def _build(mark: changes.Mark) -> Platform:
         group_names=dict(db.session.execute(select(PriorityGroup.id, PriorityGroup.name))
                          .all()),
         choices={}, cluster_of={}, places={}, facing=read.facing, head_names=read.head_names,
-        signals=signals)
+        signals=signals,
+        standard_titles=dict(db.session.execute(select(Standard.id, Standard.title)).all()))
     for r in read.rows:
         _place(net, r)
     _summarise(net)

@@ -14,6 +14,7 @@ from network.services import inbox
 from network.services.clusters import coordinators
 from network.services.errors import Invalid
 from network.services.evaluations import latest, public_offers
+from network.services.vocabulary import vocabulary
 
 COORDINATORS = "coordinators"
 
@@ -44,7 +45,10 @@ class LLE:
         parts = [self.school.name, ", ".join(p for p in (self.phase, self.local_authority) if p)]
         if self.near:
             parts.append(self.near[0].upper() + self.near[1:])
-        parts.append("Strengths: " + (", ".join(self.strengths) or "none shared yet"))
+        known = vocabulary().standards
+        parts.append("Strengths: " + ("; ".join(
+            f"{sid} {known[sid].title}" if sid in known else sid for sid in self.strengths)
+            or "none shared yet"))
         return ". ".join(p for p in parts if p)
 
 

@@ -7,9 +7,10 @@ from flask.templating import Environment as FlaskEnvironment
 from flask_login import current_user
 from markupsafe import Markup
 
-from models.toolkit_data import BARRIERS
+from models.toolkit_data import BARRIERS, CORE_ELEMENTS
 from network import access
 from network.domain import inspection, text
+from network.domain.matching_reasons import strength_lines
 
 
 class Environment(FlaskEnvironment):
@@ -108,6 +109,19 @@ def _inspection_words(school) -> str:
                             entry.ofsted_inspection_date if entry else None)
 
 
+# Every standard's short name by its code: the toolkit is fixed reference data (the
+# migrations write the same table from models/toolkit_data.py), so it is read once here.
+STANDARD_TITLES = {f"{code}.{letter}": title for code, _, _, items in CORE_ELEMENTS
+                   for letter, title, _ in items}
+
+
+def standard_name(code: str | None) -> str:
+    """A standard as people read it, its code and short name: "CE2.A Tracking steers
+    improvement"; anything that is not a known code as it came."""
+    title = STANDARD_TITLES.get(code or "")
+    return f"{code} {title}" if title else (code or "")
+
+
 def install(app: Flask) -> None:
     """Register the template globals and filters."""
     app.add_template_global(_menu, "menu")
@@ -121,6 +135,10 @@ def install(app: Flask) -> None:
     app.add_template_filter(_paragraphs, "paragraphs")
     titles = {slug: title for slug, title, _ in BARRIERS}
     app.add_template_filter(lambda slug: titles.get(slug, slug), "barrier_title")
+    app.add_template_filter(standard_name, "standard_name")
+    app.add_template_filter(strength_lines, "strength_lines")
+    app.add_template_global(standard_name, "standard_name")
+    app.add_template_filter(lambda code: STANDARD_TITLES.get(code or "", ""), "standard_title")
 
     @app.template_filter("date")
     def _date(value, fmt: str = "%-d %B %Y") -> str:

@@ -298,7 +298,7 @@ def test_the_ask_page_lists_lles_nearest_first_with_their_schools(no_csrf, app, 
     assert order == sorted(order)
     hint = page[page.index("Zed Nearby"):page.index("Yan Area")]
     assert net.right.name in hint and "In the same local authority (Leeds)" in hint
-    assert "Strengths: CE2.A" in hint and "Primary" in hint
+    assert "Strengths: CE2.A Tracking steers improvement" in hint and "Primary" in hint
     assert "In the same postcode area (LS)" in page[page.index("Yan Area"):]
     assert "Not attached to a school on the network" in page[page.index("Abe Unattached"):]
     assert near.id and area.id and region.id

@@ -18,6 +18,9 @@ from models import (
 from network.extensions import db
 from tests.factories import api_token
 
+STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Termly analysis "
+             "reaches leaders and governors")  # CE2.A and CE2.D, named
+
 
 def _address(endpoint: str) -> str:
     """A page's full address, as the email digest links to it."""
@@ -80,7 +83,7 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     broker_page = _page(lle.get("/brokering"))
     assert net.seeker.name in broker_page
     request_page = _page(lle.get(f"/support-requests/{partnership.request_id}"))
-    assert "CE2.A rated 4" in request_page
+    assert "CE2.A Tracking steers improvement: rated 4" in request_page
     assert f"{net.right.name}: a partnership with this school is awaiting decisions" \
         in request_page
     assert net.other_phase.name not in request_page  # a secondary, for a primary
@@ -142,8 +145,11 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     draft = db.session.get(Record, db.session.get(Partnership, partnership.id).case_study_id)
     assert draft.status == "draft" and draft.school_id == net.seeker.id
     assert draft.body["impact"]["measures"][0] == {
-        "measure": "CE2.A self-evaluation rating", "before": "4", "after": "2"}
+        "measure": "CE2.A Tracking steers improvement: self-evaluation rating",
+        "before": "4", "after": "2"}
     assert net.right.name not in str(draft.body) and net.right.name not in draft.title
+    assert draft.title.startswith("Working with a") and "CE2" not in draft.title
+    assert "partner school on tracking steers improvement" in draft.title
     assert head.get(started.headers["Location"]).status_code == 200
     assert head.post(f"{url}/case-study").headers["Location"] == started.headers["Location"]
 
@@ -388,7 +394,8 @@ def test_candidates_are_ranked_on_what_the_request_names(no_csrf, app, login, br
         "hopes": "Moderation of writing."}).status_code == 302
     asked = db.session.scalar(select(SupportRequest))
     page = _page(_as(app, login, net.lle).get(f"/support-requests/{asked.id}"))
-    assert "Ranked on what the request names: strength in CE2.D." in page
-    assert "Strong in CE2.D, where you rate 3" in page
-    assert "Strong in CE2.A and CE2.D" not in page
-    assert "Strong in CE2.A and CE2.D" in _page(head.get(f"/schools/{net.seeker.id}/partners"))
+    termly = "CE2.D Termly analysis reaches leaders and governors"
+    assert f"Ranked on what the request names: strength in {termly}." in page
+    assert f"Strong in {termly}, where you rate 3" in page
+    assert STRONG_AD not in page
+    assert STRONG_AD in _page(head.get(f"/schools/{net.seeker.id}/partners"))

@@ -13,6 +13,9 @@ from network.domain.matching import (
 from network.domain.matching_fast import Pool, rank
 from tests.factories import api_token
 
+STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Termly analysis "
+             "reaches leaders and governors")  # CE2.A and CE2.D, named
+
 # --- Pure scoring (more in tests/unit/test_matching_ranking.py) -----------------------------
 
 TODAY = date(2026, 12, 7)
@@ -127,7 +130,7 @@ def test_planted_network_right_partner_first(network):
     found = matches_for(network.head, network.seeker.id)
     ids = [m.school_id for m in found.matches]
     assert ids[0] == network.right.id
-    assert found.matches[0].reasons[0] == "Strong in CE2.A and CE2.D, where you rate 4 and 3"
+    assert found.matches[0].reasons[0] == STRONG_AD + ", where you rate 4 and 3"
     assert found.matches[0].reasons[1].startswith("Overcame pupil progress not tracked")
     assert found.matches[0].reasons[1].endswith("(recorded as faced from September 2021 to "
                                                 "July 2023)")
@@ -150,7 +153,7 @@ def test_partner_page_for_leaders(network, client, login):
     body = page.get_data(as_text=True)
     assert network.right.name in body and network.other_phase.name not in body
     assert "Score" not in body
-    assert "Strong in CE2.A and CE2.D, where you rate 4 and 3" in body
+    assert STRONG_AD + ", where you rate 4 and 3" in body
     anywhere = client.get(f"/schools/{network.seeker.id}/partners?phase=any")
     text = anywhere.get_data(as_text=True)
     assert text.index(network.right.name) < text.index(network.other_phase.name)
@@ -202,7 +205,7 @@ def test_api_matches(network, client):
     matches = answer.json["matches"]
     assert len(matches) == 2
     assert matches[0]["urn"] == network.right.urn and matches[0]["name"] == network.right.name
-    assert matches[0]["reasons"][0] == "Strong in CE2.A and CE2.D, where you rate 4 and 3"
+    assert matches[0]["reasons"][0] == STRONG_AD + ", where you rate 4 and 3"
     assert isinstance(matches[0]["score"], int)
     assert network.hidden.urn not in answer.get_data(as_text=True)
     assert _api(client, network.senior, network.seeker.urn).status_code == 200

@@ -10,6 +10,9 @@ from models import OfferOptIn, SchoolBarrier, SchoolProfile, User
 from network.domain import terms
 from network.extensions import db
 
+STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Termly analysis "
+             "reaches leaders and governors")  # CE2.A and CE2.D, named
+
 
 @pytest.fixture
 def planted(network):  # noqa: F811
@@ -40,18 +43,18 @@ def test_a_new_final_evaluation_with_opt_ins_shows_in_the_next_match(planted, lo
     db.session.add_all([OfferOptIn(school_id=planted.elsewhere.id, standard_id=s)
                         for s in ("CE2.A", "CE2.D")])
     db.session.commit()
-    assert "Strong in CE2.A and CE2.D" in _about(_page(browser, planted.seeker),
+    assert STRONG_AD in _about(_page(browser, planted.seeker),
                                                  planted.elsewhere.name)
 
 
 def test_a_withdrawn_opt_in_no_longer_counts(planted, login):
     browser = login(planted.head)
-    assert "Strong in CE2.A and CE2.D" in _about(_page(browser, planted.seeker),
+    assert STRONG_AD in _about(_page(browser, planted.seeker),
                                                  planted.right.name)
     db.session.delete(db.session.get(OfferOptIn, (planted.right.id, "CE2.D")))
     db.session.commit()
     reasons = _about(_page(browser, planted.seeker), planted.right.name)
-    assert "Strong in CE2.A," in reasons and "CE2.D" not in reasons
+    assert "Strong in CE2.A Tracking steers improvement," in reasons and "CE2.D" not in reasons
 
 
 def test_a_profile_taken_back_to_its_cluster_leaves_other_clusters_matches(planted, login):
@@ -76,8 +79,8 @@ def test_reopening_a_school_and_a_new_headteacher_name_change_the_next_match(pla
     db.session.commit()
     page = _page(browser, planted.seeker)
     assert "Left out, in your cluster" not in page
-    assert "Strong in CE2.A and CE2.D" in _about(page, planted.closed.name)
-    assert "Strong in CE2.A and CE2.D" in _about(page, planted.same_head.name)
+    assert STRONG_AD in _about(page, planted.closed.name)
+    assert STRONG_AD in _about(page, planted.same_head.name)
 
 
 def test_a_barrier_overcome_elsewhere_counts_at_once(planted, login):
@@ -111,5 +114,5 @@ def test_the_server_builds_the_pool_before_its_workers_fork(planted, login, app,
         raise AssertionError("the first match page rebuilt the pool")
 
     monkeypatch.setattr(pool, "_build", rebuild)
-    assert "Strong in CE2.A and CE2.D" in _about(_page(browser, planted.seeker),
+    assert STRONG_AD in _about(_page(browser, planted.seeker),
                                                  planted.right.name)

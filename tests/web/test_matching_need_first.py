@@ -25,7 +25,9 @@ def test_the_only_local_good_same_phase_school_offering_both_4s_ranks_first(worl
     assert _ids(found) == [world.right.id, world.far.id, world.one_four.id,
                            world.context_only.id]
     la = world.seeker.register_entry.la_name
-    assert found.matches[0].reasons[0] == "Strong in CE2.A and CE2.B, where you rate 4 and 4"
+    assert found.matches[0].reasons[0] == (
+        "Strong in CE2.A Tracking steers improvement and CE2.B Expectations and gaps by group, "
+        "where you rate 4 and 4")
     assert f"In the same local authority ({la})" in found.matches[0].reasons
     grade = world.right.register_entry.ofsted_rating
     assert any(r.startswith(f"Graded {grade} at its last inspection (")
@@ -35,7 +37,7 @@ def test_the_only_local_good_same_phase_school_offering_both_4s_ranks_first(worl
 def test_every_signal_does_not_lift_a_school_meeting_less_need(world):
     found = matches_for(world.head, world.seeker.id)
     one_four = {m.school_id: m.reasons for m in found.matches}[world.one_four.id]
-    assert one_four[0] == "Strong in CE2.A, where you rate 4"
+    assert one_four[0] == "Strong in CE2.A Tracking steers improvement, where you rate 4"
     assert one_four[1].startswith("Overcame low attainment in mathematics (recorded as faced "
                                   "from September 2021 to July 2023)")
     assert one_four[2] == (f"Moved from Maximise progress to Good to great in "

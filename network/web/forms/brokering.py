@@ -85,9 +85,9 @@ class AgreementFields(FlaskForm):
     success_criteria = _text(
         "Success criteria for each focus standard", "The success criteria", limit=5000,
         required="Write the success criteria for each focus standard",
-        description="One line for each focus standard: its code, a colon and what success "
-                    "looks like, for example “CE2.A: every class tracks progress the same "
-                    "way”.")
+        description="One line for each focus standard: its code (its name may follow), a "
+                    "colon and what success looks like, for example “CE2.A Tracking steers "
+                    "improvement: every class tracks progress the same way”.")
     exit_criteria = _text("When the support ends", "The exit criteria", limit=3000,
                           required="Say when the support ends",
                           description="The exit criteria: what will show the school no "

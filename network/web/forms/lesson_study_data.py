@@ -10,6 +10,7 @@ import re
 from models.record_bodies import LessonStudyBody
 from network.web.forms.lesson_parts import LESSON_SLOTS, PUPIL_SLOTS, STAGE_SLOTS
 from network.web.forms.lesson_studies import LessonStudyForm
+from network.web.templating import standard_name
 
 THREE_PUPILS = "A lesson study follows at most three case pupils"
 _SLOT_LIMITS = [
@@ -124,6 +125,7 @@ def comparison(theirs: dict, form: LessonStudyForm, barrier_titles: dict[str, st
                  lessons_of(mine.lessons if mine else ())))
     rows.append(("Barriers", barriers_of(theirs.get("barriers") or []),
                  barriers_of(form.barriers.data or [])))
-    rows.append(("Standards", "; ".join(theirs.get("standards") or []) or "None",
-                 "; ".join(mine.standards if mine else ()) or "None"))
+    rows.append(("Standards", "; ".join(map(standard_name, theirs.get("standards") or []))
+                 or "None", "; ".join(map(standard_name, mine.standards if mine else ()))
+                 or "None"))
     return rows

@@ -22,6 +22,7 @@ from network.web.forms.oversight import (
 )
 from network.web.links import public_url
 from network.web.security import public
+from network.web.templating import standard_name
 from network.web.views import attach_error, carry_out
 from network.web.views.auth import _start_session
 
@@ -59,7 +60,7 @@ def measures(partnership_id: int):
     schools = outcomes.schools_for(current_user, partnership)
     form.school_id.choices = [(str(s.id), s.name) for s in schools]
     form.standard_id.choices = [("", "None in particular")] + [
-        (s, s) for s in partnership.focus_standards]
+        (s, standard_name(s)) for s in partnership.focus_standards]
     if request.method == "GET" and len(schools) == 1:
         form.school_id.data = str(schools[0].id)
     if request.method == "POST":
