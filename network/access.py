@@ -93,6 +93,7 @@ RULES: dict[tuple[type, str], Rule] = {
     (SelfEvaluation, "view"): lambda a, e: _in_school(a, e.school_id)
     or _coordinates(a, _school_cluster(e.school_id)),
     (SelfEvaluation, "edit"): lambda a, e: _leads(a, e.school_id) and e.status == "draft",
+    (SelfEvaluation, "delete"): lambda a, e: _leads(a, e.school_id) and e.status == "draft",
     (SelfEvaluation, "finalise"): lambda a, e: a.school_id == e.school_id
     and a.school_role == "headteacher" and e.status == "draft",
 }

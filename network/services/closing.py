@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import Partnership, Record, SelfEvaluation, User
+from models import TERMS, Partnership, Record, SelfEvaluation, User
 from network import audit
 from network.access import can, require
+from network.domain import terms
 from network.extensions import db
 from network.services import action_mail
 from network.services.errors import Invalid
@@ -87,9 +88,11 @@ def start(actor: User, partnership_id: int, summary: str, reason: str = "") -> P
     return partnership
 
 
-def agree(actor: User, partnership_id: int, reason: str = "") -> Partnership:
-    """Agree to close. Once both heads, or the broker and one head, have agreed, the
-    partnership closes with its impact review; without both heads a reason is required."""
+def check_agreement(actor: User, partnership_id: int,
+                    reason: str = "") -> tuple[Partnership, dict, dict]:
+    """Whether the actor may agree to close now (asked before the confirmation page): the
+    partnership, who would then have agreed and the reasons; Invalid if it would close
+    without both heads and nobody has said why."""
     partnership = get(actor, partnership_id)
     require(actor, "agree_close", partnership)
     party = party_of(actor, partnership)
@@ -97,11 +100,19 @@ def agree(actor: User, partnership_id: int, reason: str = "") -> Partnership:
     reasons = dict((partnership.closing or {}).get("reasons") or {})
     if reason.strip():
         reasons[party] = reason.strip()
-    both_heads = {"supported", "supporting"} <= set(now)
-    if closes(now) and not both_heads and not reasons:
+    if closes(now) and not {"supported", "supporting"} <= set(now) and not reasons:
         missing = next(s for s in SIDES if s not in now)
         raise Invalid(f"Say why the partnership closes without the agreement of "
                       f"{getattr(partnership, missing).name}'s headteacher", "reason")
+    return partnership, now, reasons
+
+
+def agree(actor: User, partnership_id: int, reason: str = "") -> Partnership:
+    """Agree to close. Once both heads, or the broker and one head, have agreed, the
+    partnership closes with its impact review; without both heads a reason is required."""
+    partnership, now, reasons = check_agreement(actor, partnership_id, reason)
+    party = party_of(actor, partnership)
+    both_heads = {"supported", "supporting"} <= set(now)
     partnership.closing = {**partnership.closing, "agreed": now, "reasons": reasons}
     audit.record(actor, "partnership closing agreed", f"partnership:{partnership.id}", party)
     if closes(now):
@@ -166,7 +177,39 @@ def impact(partnership: Partnership) -> dict:
             rows.append({"standard": sid, "before": was, "after": now,
                          "change": (was - now) if was and now else None})
         out[side] = {"before": before.label if before else None,
-                     "after": after.label if after else None, "rows": rows}
+                     "after": after.label if after else None, "rows": rows,
+                     "awaits": None if after else _awaited(started)}
+    return out
+
+
+def _awaited(started: datetime) -> str:
+    """The term whose final self-evaluation first shows a partnership's impact: the term after
+    the one it started in, or the current term if that is later."""
+    n = max(terms.order(*terms.current_term(started.date())) + 1,
+            terms.order(*terms.current_term()))
+    return terms.label(n // 3, TERMS[n % 3])
+
+
+MILESTONE_WORDS = {"planned": "planned", "on_track": "on track", "at_risk": "at risk",
+                   "done": "done", "missed": "missed"}
+
+
+def loose_ends(partnership: Partnership, measured: dict) -> list[str]:
+    """What closing now would leave out, in sentences: each school with no final
+    self-evaluation since the start (and when it can have one), and each milestone not met."""
+    started = partnership.started_at or datetime.now(UTC)
+    out = []
+    for side in SIDES:
+        if not measured[side]["after"]:
+            out.append(f"{getattr(partnership, side).name} has no final self-evaluation since "
+                       f"the partnership started on {started.day} {started:%B %Y}: its impact "
+                       f"shows once it finalises {measured[side]['awaits']}'s.")
+    for m in partnership.milestones:
+        if m.status != "done":
+            said = ", ".join(f"{getattr(partnership, side).name} says "
+                             f"{MILESTONE_WORDS.get(getattr(m, f'{side}_status'), 'planned')}"
+                             for side in SIDES)
+            out.append(f"The milestone “{m.title}” is not met ({said}).")
     return out
 
 

@@ -85,6 +85,33 @@ def start(actor: User, school_id: int, year: int, term: str,
     return evaluation
 
 
+def copied_from(evaluation: SelfEvaluation) -> SelfEvaluation | None:
+    """The evaluation a new one was started from, if it had any rating or evidence to copy."""
+    previous = latest(evaluation.school_id, before=evaluation.order)
+    if previous is None or not any(r.rating or r.evidence for r in previous.ratings.values()):
+        return None
+    return previous
+
+
+def offered_terms(taken, earlier: bool, today: date | None = None) -> list[tuple[int, str]]:
+    """The terms a school may start an evaluation for: the current term, or with `earlier`
+    the five before it; never a term that already has an evaluation."""
+    recent = terms.recent_terms(6, today)
+    return [t for t in (recent[1:] if earlier else recent[:1]) if t not in set(taken)]
+
+
+def delete_draft(actor: User, evaluation_id: int) -> SelfEvaluation:
+    """Delete a draft started by mistake, with its ratings and actions (a leader of the
+    school; a final evaluation is never deleted). Audited."""
+    evaluation = get(actor, evaluation_id)
+    require(actor, "delete", evaluation)
+    audit.record(actor, "evaluation draft deleted", f"school:{evaluation.school_id}",
+                 evaluation.label)
+    db.session.delete(evaluation)
+    db.session.commit()
+    return evaluation
+
+
 def standards_by_id(ids) -> dict[str, StandardTerm]:
     """The named standards, by id, for showing their titles."""
     known = vocabulary().standards
@@ -146,8 +173,9 @@ def save_element(actor: User, evaluation_id: int, code: str, version: int,
     return evaluation
 
 
-def finalise(actor: User, evaluation_id: int, version: int) -> SelfEvaluation:
-    """Make a term's evaluation final and read-only; every standard must be rated."""
+def check_finalisable(actor: User, evaluation_id: int, version: int) -> SelfEvaluation:
+    """The evaluation, if the actor may finalise it as they saw it: Conflict if someone saved
+    it since, Invalid while a standard is not rated (asked before the confirmation page)."""
     evaluation = get(actor, evaluation_id)
     require(actor, "finalise", evaluation)
     if version != evaluation.version:
@@ -157,6 +185,12 @@ def finalise(actor: User, evaluation_id: int, version: int) -> SelfEvaluation:
     if missing:
         raise Invalid(f"Rate every standard before finalising: {', '.join(missing)} "
                               f"{'is' if len(missing) == 1 else 'are'} not rated yet.")
+    return evaluation
+
+
+def finalise(actor: User, evaluation_id: int, version: int) -> SelfEvaluation:
+    """Make a term's evaluation final and read-only; every standard must be rated."""
+    evaluation = check_finalisable(actor, evaluation_id, version)
     evaluation.status = "final"
     evaluation.finalised_at, evaluation.finalised_by_id = datetime.now(UTC), actor.id
     audit.record(actor, "evaluation finalised", f"evaluation:{evaluation.id}", evaluation.label)

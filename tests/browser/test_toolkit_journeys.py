@@ -267,12 +267,11 @@ def test_headteacher_completes_a_term_by_keyboard(page, make_cluster, make_user,
     key_follow(page, page.get_by_role("link", name=world.school_name).first)  # the dashboard
     expect(page.get_by_role("heading", level=1)).to_have_text(world.school_name)
     key_follow(page, "Self-evaluations")
-    expect(page.get_by_role("heading", level=2, name="Start a term")).to_be_visible()
-    term_select = page.get_by_label("Term", exact=True)
-    tab_to(page, term_select)
-    expect(term_select.locator("option:checked")).to_have_text(current)
-    key_press(page, "Start the evaluation")
-    success(page, f"{current} started from your last evaluation.")
+    expect(page.get_by_role("heading", level=2, name="Start this term's evaluation")
+           ).to_be_visible()
+    key_press(page, f"Start the {current} evaluation")
+    success(page, f"Started from your {released(terms.label(year, term))} evaluation: ratings "
+                  "and evidence copied; change what has changed.")
 
     key_follow(page, page.get_by_role("link", name=re.compile(r"^Rate CE1\b")))
     key_rate_element(page, "CE1", CE1_RATINGS,
@@ -289,6 +288,9 @@ def test_headteacher_completes_a_term_by_keyboard(page, make_cluster, make_user,
     expect(main).to_contain_text(f"Termly data review with governors, Deputy head, by 27 March "
                                  f"{NEXT_YEAR}")
     key_press(page, "Finalise this term")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Are you sure you want to finalise {current}?")
+    key_press(page, f"Yes, finalise {current}")
     success(page, f"{current} is final.")
     expect(page.locator("main .govuk-tag").first).to_have_text("Final")
     expect(page.get_by_role("button", name="Finalise this term")).to_have_count(0)

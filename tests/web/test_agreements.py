@@ -125,10 +125,10 @@ def test_one_party_alone_cannot_close_and_the_broker_with_one_head_gives_a_reaso
     net = brokers
     head, away, lle, partnership, url = _active(app, login, net)
     review = _page(lle.get(f"{url}/review"))
-    assert "the ratings cannot show its impact yet" in review
+    assert "has no final self-evaluation since the partnership started" in review
     assert _as(app, login, net.senior).get(f"{url}/review").status_code == 403
-    assert lle.post(f"{url}/review", data={"summary": "Tracking is consistent."}
-                    ).status_code == 302
+    assert lle.post(f"{url}/review", data={"summary": "Tracking is consistent.",
+                                           "confirm": "yes"}).status_code == 302
     assert _fresh(partnership.id).status == "active"  # the broker alone does not close it
     assert lle.post(f"{url}/close", data={}).status_code == 403  # nor by agreeing twice
     for person in (net.head, net.away_head):
@@ -143,8 +143,8 @@ def test_one_party_alone_cannot_close_and_the_broker_with_one_head_gives_a_reaso
     assert f"Say why the partnership closes without the agreement of {net.right.name}'s " \
            "headteacher" in _page(refused)
     assert _fresh(partnership.id).status == "active"
-    assert head.post(f"{url}/close", data={"reason": "The partner school has no capacity."}
-                     ).status_code == 302
+    assert head.post(f"{url}/close", data={"reason": "The partner school has no capacity.",
+                                           "confirm": "yes"}).status_code == 302
     closed = _fresh(partnership.id)
     assert closed.status == "closed" and closed.review["reason"] == \
         "The partner school has no capacity."

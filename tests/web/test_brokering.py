@@ -130,11 +130,11 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     review = _page(head.get(f"{url}/review"))
     assert "Better by 2" in review and "Better by 1" in review
     assert head.post(f"{url}/review", data={"summary": ""}).status_code == 400
-    assert head.post(f"{url}/review", data={"summary": "Tracking is consistent now."}
-                     ).status_code == 302
+    assert head.post(f"{url}/review", data={"summary": "Tracking is consistent now.",
+                                            "confirm": "yes"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Partnership, partnership.id).status == "active"  # one party alone
-    assert away.post(f"{url}/close", data={}).status_code == 302
+    assert away.post(f"{url}/close", data={"confirm": "yes"}).status_code == 302
     db.session.expire_all()
     closed = db.session.get(Partnership, partnership.id)
     assert closed.status == "closed"
@@ -172,8 +172,8 @@ def test_only_the_two_heads_decide_once_and_a_decline_is_final(no_csrf, app, log
     refused = away.post(url, data={"decision": "decline", "reason": ""})
     assert refused.status_code == 400 and "Say why your school declines" in _page(refused)
     assert "govuk-error-summary" in _page(refused)
-    assert away.post(url, data={"decision": "decline", "reason": "No capacity this term."}
-                     ).status_code == 302
+    assert away.post(url, data={"decision": "decline", "reason": "No capacity this term.",
+                                "confirm": "yes"}).status_code == 302
     db.session.expire_all()
     declined = db.session.get(Partnership, partnership.id)
     assert declined.status == "declined" and declined.started_at is None
@@ -210,7 +210,8 @@ def test_only_brokers_that_were_asked_propose(no_csrf, app, login, brokers):
     twin = lle.post(url, data={**data, "supporting_school_id": str(net.same_head.id)})
     assert "same headteacher" in _page(twin)
     assert db.session.scalar(select(func.count(Partnership.id))) == 0
-    assert head.post(f"/support-requests/{asked.id}/withdraw").status_code == 302
+    assert head.post(f"/support-requests/{asked.id}/withdraw",
+                     data={"confirm": "yes"}).status_code == 302
     assert lle.post(url, data=data).status_code == 403
 
 

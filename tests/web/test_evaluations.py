@@ -213,7 +213,7 @@ def test_finalised_terms_give_offers_and_needs(client, login, head, make_evaluat
     evaluation = make_evaluation(head.school, ratings={**{k: 2 for k in _all()}, **ratings})
     login(head)
     client.post(f"/evaluations/{evaluation.id}/finalise", data={
-        "version": evaluation.version,
+        "version": evaluation.version, "confirm": "yes",
         "csrf_token": csrf_token(client, f"/evaluations/{evaluation.id}")})
     db.session.refresh(evaluation)
     assert evaluation.status == "final"

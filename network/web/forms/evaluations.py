@@ -143,17 +143,19 @@ def entries_from(form, standard_ids: list[str]) -> dict:
 
 
 class StartForm(FlaskForm):
-    """Open the evaluation for a term."""
+    """Open the evaluation for a term: the current one, or (when asked) an earlier one."""
 
     term = SelectField("Term", widget=GovSelect(), validate_choice=False,
                        validators=[InputRequired("Choose a term")])
+    earlier = HiddenField()
     submit = SubmitField("Start the evaluation", widget=GovSubmitInput())
 
-    def __init__(self, *args, taken=(), **kwargs):
+    def __init__(self, *args, offered=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.term.choices = [(f"{year}-{term}", terms.label(year, term))
-                             for year, term in terms.recent_terms(6)
-                             if (year, term) not in set(taken)]
+                             for year, term in offered]
+        if not self.term.data and self.term.choices:
+            self.term.data = self.term.choices[0][0]
 
     def validate_term(self, field):
         """Only the terms the form offers (or one already started, which the service names)."""
@@ -167,10 +169,16 @@ class StartForm(FlaskForm):
 
 
 class FinaliseForm(FlaskForm):
-    """Make the term's evaluation final."""
+    """Make the term's evaluation final (after the confirmation page)."""
 
     version = HiddenField(validators=[InputRequired(), VERSION])
     submit = SubmitField("Finalise this term", widget=GovSubmitInput())
+
+
+class DeleteDraftForm(FlaskForm):
+    """Delete a draft started by mistake (after the confirmation page)."""
+
+    submit = SubmitField("Delete this draft", widget=GovSubmitInput())
 
 
 class OptInForm(FlaskForm):

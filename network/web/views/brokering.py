@@ -9,14 +9,16 @@ from network.access import can, require
 from network.services import evaluations, profiles, support
 from network.services import matching as matcher
 from network.services import partnerships as service
+from network.services.errors import Invalid
 from network.services.support import COORDINATORS
+from network.web import confirm
 from network.web.forms.brokering import (
     ActionButton,
     DecisionForm,
     ProposalForm,
     SupportRequestForm,
 )
-from network.web.views import carry_out, submit_once
+from network.web.views import attach_error, carry_out, submit_once
 from network.web.views.partnership_page import _partnership_page, bp
 
 
@@ -69,8 +71,19 @@ def support_request(support_id: int):
 
 @bp.post("/support-requests/<int:support_id>/withdraw")
 def withdraw(support_id: int):
-    """The school withdraws its request."""
-    support.withdraw(current_user, support_id)
+    """The school withdraws its request, once a leader confirms."""
+    asked = support.get(current_user, support_id)
+    require(current_user, "withdraw", asked)
+    if not confirm.confirmed():
+        return confirm.ask(heading="Are you sure you want to withdraw the request?",
+                   caption=asked.school.name,
+                   happens=["Brokers stop looking for a school to support yours through this "
+                            "request, and no new partnership can be proposed from it."],
+                   cannot_undo="You cannot undo this: to ask for support again you send a "
+                               "new request.",
+                   yes="Yes, withdraw the request",
+                   back=url_for("brokering.support_request", support_id=asked.id))
+    support.withdraw(current_user, asked.id)
     flash("Your request is withdrawn.", "success")
     return redirect(url_for("brokering.support_request", support_id=support_id))
 
@@ -146,6 +159,11 @@ def decide(partnership_id: int):
     require(current_user, "decide", found)
     form = DecisionForm()
     if form.validate_on_submit():
+        if form.decision.data == "decline" and not confirm.confirmed():
+            if (form.reason.data or "").strip():
+                return _confirm_decline(found)
+            attach_error(form, Invalid("Say why your school declines", "reason"))
+            return _partnership_page(found, decision=form)
         answer = carry_out(
             form, lambda: service.decide(current_user, found.id, form.decision.data == "accept",
                                          form.reason.data or ""),
@@ -154,6 +172,19 @@ def decide(partnership_id: int):
         if answer:
             return answer
     return _partnership_page(found, decision=form)
+
+
+def _confirm_decline(partnership):
+    other = partnership.supporting if service.side_of(current_user, partnership) == \
+        "supported" else partnership.supported
+    return confirm.ask(heading="Are you sure you want to decline the partnership?",
+               caption=f"{partnership.supporting.name} supporting {partnership.supported.name}",
+               happens=[f"Your school declines to work with {other.name}. The proposal ends, "
+                        "and the broker and the other school are told, with your reason."],
+               cannot_undo="You cannot undo this: a declined proposal cannot be accepted "
+                           "later; the broker would have to propose a partnership again.",
+               yes="Yes, decline the partnership",
+               back=url_for("brokering.partnership", partnership_id=partnership.id))
 
 
 # The actions on a partnership's page are in their own module, on this blueprint.

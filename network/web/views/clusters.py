@@ -7,6 +7,7 @@ from network.access import can, follows_any, refuse
 from network.services import clusters, members, register
 from network.services.errors import Invalid
 from network.web import once
+from network.web.confirm import ask, confirmed
 from network.web.forms.clusters import (
     AcceptMemberInvitationForm,
     AcceptSchoolInvitationForm,
@@ -134,6 +135,8 @@ def member_remove(cluster_id: int, user_id: int):
     person = members.member(current_user, cluster_id, user_id)
     form = RemoveMemberForm()
     if form.validate_on_submit():
+        if not confirmed():
+            return _confirm_remove(cluster_id, person)
         try:
             members.remove(current_user, cluster_id, user_id)
         except Invalid as error:
@@ -142,6 +145,19 @@ def member_remove(cluster_id: int, user_id: int):
                                     user_id=user_id))
         flash(f"{person.name} has been removed from the cluster.", "success")
     return redirect(url_for("clusters.member_list", cluster_id=cluster_id))
+
+
+def _confirm_remove(cluster_id: int, person):
+    school = person.school.name if person.school else "their school"
+    return ask(heading=f"Are you sure you want to remove {person.name} from the cluster?",
+               caption=school,
+               happens=[f"{person.name} leaves {school} and so the cluster. They keep their "
+                        "account, but are signed out everywhere, their API tokens stop working "
+                        "and they can no longer see the cluster's schools, evaluations, "
+                        "partnerships or records."],
+               cannot_undo="You cannot undo this: to come back they need a new invitation.",
+               yes=f"Yes, remove {person.name}",
+               back=url_for("clusters.member_edit", cluster_id=cluster_id, user_id=person.id))
 
 
 def _invitation_form(cluster) -> InvitationForm:

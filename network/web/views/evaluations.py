@@ -4,11 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from network.access import can, require
-from network.domain import heatmap
+from network.domain import heatmap, terms
 from network.services import evaluations, profiles
 from network.services.errors import Conflict, Invalid
 from network.web import form_recovery
+from network.web.confirm import ask, confirmed
 from network.web.forms.evaluations import (
+    DeleteDraftForm,
     FinaliseForm,
     StartForm,
     element_data,
@@ -23,9 +25,12 @@ bp = Blueprint("evaluations", __name__)
 
 @bp.route("/schools/<int:school_id>/evaluations", methods=["GET", "POST"])
 def index(school_id: int):
-    """The school's terms, a heat map across them, and (for leaders) starting a new term."""
+    """The school's terms, a heat map across them, and (for leaders) starting the current
+    term's evaluation, or an earlier term's when they ask for one."""
     school, rows = evaluations.for_school(current_user, school_id)
-    form = StartForm(taken=[(e.year, e.term) for e in rows])
+    taken = [(e.year, e.term) for e in rows]
+    earlier = request.values.get("earlier") == "yes"
+    form = StartForm(offered=evaluations.offered_terms(taken, earlier))
     if form.validate_on_submit():
         try:
             year, term = form.parsed()
@@ -34,13 +39,28 @@ def index(school_id: int):
             attach_error(form, error if isinstance(error, Invalid)
                          else Invalid("Choose a term from the list", "term"))
         else:
-            flash(f"{evaluation.label} started from your last evaluation.", "success")
+            flash(_started(evaluation, first=not rows), "success")
             return redirect(url_for("evaluations.show", evaluation_id=evaluation.id))
     offers, needs, final = evaluations.offers_and_needs(school.id)
+    current = terms.current_term()
     return render_template("evaluations/index.html", school=school, evaluations=rows, form=form,
-                           start=can(current_user, "evaluate", school),
+                           start=can(current_user, "evaluate", school), earlier=earlier,
+                           current=terms.label(*current), current_taken=current in taken,
+                           earlier_open=bool(evaluations.offered_terms(taken, True)),
                            heat=_heat_map(school, list(reversed(rows))),
                            offers=offers, needs=needs, final=final)
+
+
+def _started(evaluation, first: bool) -> str:
+    """What a new evaluation was started from, for the banner."""
+    source = evaluations.copied_from(evaluation)
+    if source is not None:
+        return (f"Started from your {source.label} evaluation: ratings and evidence copied; "
+                "change what has changed.")
+    if first:
+        return "Your school's first self-evaluation: every standard starts not rated."
+    return (f"{evaluation.label} started with every standard not rated: no evaluation before "
+            "it had ratings or evidence to copy.")
 
 
 def _heat_map(school, history) -> dict:
@@ -69,7 +89,9 @@ def show(evaluation_id: int):
                            changes=evaluations.changes(evaluation),
                            edit=can(current_user, "edit", evaluation),
                            finalise=can(current_user, "finalise", evaluation),
-                           finalise_form=FinaliseForm(data={"version": evaluation.version}))
+                           finalise_form=FinaliseForm(data={"version": evaluation.version}),
+                           delete=can(current_user, "delete", evaluation),
+                           delete_form=DeleteDraftForm())
 
 
 @bp.route("/evaluations/<int:evaluation_id>/elements/<code>", methods=["GET", "POST"])
@@ -110,12 +132,19 @@ def _next_page(evaluation, code: str) -> str:
 
 @bp.post("/evaluations/<int:evaluation_id>/finalise")
 def finalise(evaluation_id: int):
-    """Make the term final; afterwards it is read-only and feeds offers and needs."""
+    """Make the term final once the headteacher confirms; afterwards it is read-only and
+    feeds offers and needs."""
     evaluation = evaluations.get(current_user, evaluation_id)
+    require(current_user, "finalise", evaluation)
     form = FinaliseForm()
+    back = url_for("evaluations.show", evaluation_id=evaluation.id)
     if form.validate_on_submit():
+        version = int(form.version.data)
         try:
-            evaluations.finalise(current_user, evaluation.id, int(form.version.data))
+            if not confirmed():
+                evaluations.check_finalisable(current_user, evaluation.id, version)
+                return _confirm_finalise(evaluation, back)
+            evaluations.finalise(current_user, evaluation.id, version)
         except Conflict:
             flash("Someone saved this evaluation after you opened it. Check it, then finalise.",
                   "error")
@@ -123,4 +152,36 @@ def finalise(evaluation_id: int):
             flash(str(error), "error")
         else:
             flash(f"{evaluation.label} is final.", "success")
-    return redirect(url_for("evaluations.show", evaluation_id=evaluation.id))
+    return redirect(back)
+
+
+def _confirm_finalise(evaluation, back: str):
+    school = profiles.load(current_user, evaluation.school_id)[0]
+    return ask(heading=f"Are you sure you want to finalise {evaluation.label}?",
+               caption=school.name,
+               happens=["Every standard is rated. Once final, the evaluation is read-only: "
+                        "nobody can change its ratings, evidence or actions.",
+                        f"It then sets what {school.name} can offer (standards rated 1) and "
+                        "what it needs (rated 3 or 4), which brokers and partners see."],
+               cannot_undo="You cannot undo this. A final evaluation cannot be changed or "
+                           "deleted; next term's evaluation starts from it.",
+               yes=f"Yes, finalise {evaluation.label}", back=back, danger=False)
+
+
+@bp.post("/evaluations/<int:evaluation_id>/delete")
+def delete(evaluation_id: int):
+    """A leader deletes a draft started by mistake, once they confirm (never a final one)."""
+    evaluation = evaluations.get(current_user, evaluation_id)
+    require(current_user, "delete", evaluation)
+    label, school_id = evaluation.label, evaluation.school_id
+    if not confirmed():
+        return ask(heading=f"Are you sure you want to delete the {label} draft?",
+                   caption=profiles.load(current_user, school_id)[0].name,
+                   happens=["The draft is deleted with every rating, piece of evidence and "
+                            "action in it. You can then start this term's evaluation again."],
+                   cannot_undo="You cannot undo this: a deleted draft cannot be brought back.",
+                   yes=f"Yes, delete the {label} draft",
+                   back=url_for("evaluations.show", evaluation_id=evaluation.id))
+    evaluations.delete_draft(current_user, evaluation.id)
+    flash(f"The {label} draft has been deleted.", "success")
+    return redirect(url_for("evaluations.index", school_id=school_id))

@@ -11,6 +11,7 @@ from network.domain.terms import term_end
 from network.services import agreements, closing, milestones
 from network.services import partnerships as service
 from network.services.errors import Conflict, Invalid
+from network.web.confirm import ask, confirmed
 from network.web.forms.brokering import (
     FUNDER_CHOICES,
     AgreementChangeForm,
@@ -146,6 +147,8 @@ def review(partnership_id: int):
     require(current_user, "review", found)
     form = ReviewForm()
     if form.validate_on_submit():
+        if not confirmed():
+            return _confirm_closing(found, starting=True)
         answer = carry_out(form, lambda: closing.start(current_user, found.id,
                                                        form.summary.data, form.reason.data or ""),
                            url_for("brokering.partnership", partnership_id=found.id),
@@ -155,7 +158,8 @@ def review(partnership_id: int):
             return answer
     measured = closing.impact(found)
     return render_template("brokering/review.html", p=found, form=form, impact=measured,
-                           shows_impact=closing.shows_impact(measured)), \
+                           shows_impact=closing.shows_impact(measured),
+                           loose_ends=closing.loose_ends(found, measured)), \
         400 if form.errors else 200
 
 
@@ -166,6 +170,13 @@ def close(partnership_id: int):
     require(current_user, "agree_close", found)
     form = CloseForm()
     if form.validate_on_submit():
+        if not confirmed():
+            try:
+                closing.check_agreement(current_user, found.id, form.reason.data or "")
+            except Invalid as error:
+                attach_error(form, error)
+                return _partnership_page(found, close=form)
+            return _confirm_closing(found, starting=False)
         answer = carry_out(form, lambda: closing.agree(current_user, found.id,
                                                        form.reason.data or ""),
                            url_for("brokering.partnership", partnership_id=found.id),
@@ -175,6 +186,33 @@ def close(partnership_id: int):
         if answer:
             return answer
     return _partnership_page(found, close=form)
+
+
+def _confirm_closing(partnership, starting: bool):
+    """The confirmation page before agreeing to close: whether this agreement closes the
+    partnership, and what is still missing from its impact review."""
+    party = closing.party_of(current_user, partnership)
+    closes_now = not starting and closing.closes({**closing.agreed(partnership), party: 0})
+    if starting:
+        happens = ["You agree to close the partnership with this review. The others are asked "
+                   "to agree: it closes when both headteachers agree, or when the broker and "
+                   "one headteacher agree and give a reason."]
+    elif closes_now:
+        happens = ["Your agreement closes the partnership now. Its work ends and the impact "
+                   "review is kept with the ratings as they stand today."]
+    else:
+        happens = ["You agree to close the partnership. It closes when both headteachers "
+                   "agree, or when the broker and one headteacher agree and give a reason."]
+    return ask(heading="Are you sure you want to close the partnership?",
+               caption=f"{partnership.supporting.name} supporting {partnership.supported.name}",
+               happens=happens,
+               warnings=closing.loose_ends(partnership, closing.impact(partnership)),
+               cannot_undo="You cannot undo this: you cannot take back your agreement, and a "
+                           "closed partnership cannot be reopened.",
+               yes="Yes, close the partnership" if closes_now else
+               "Yes, agree to close the partnership",
+               back=url_for("brokering.review" if starting else "brokering.partnership",
+                            partnership_id=partnership.id))
 
 
 @bp.post("/partnerships/<int:partnership_id>/case-study")

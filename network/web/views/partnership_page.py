@@ -37,6 +37,8 @@ def _partnership_page(partnership, progress=None, **forms):
         notes[progress[0]] = progress[1]
     failed = next((f for f in [*forms.values(), *notes.values()] if f.errors), None)
     force = agreements.in_force(partnership)
+    measured = closing.impact(partnership) \
+        if partnership.closing and partnership.status == "active" else None
     return render_template(
         "brokering/partnership.html", p=partnership, forms=forms, notes=notes, form=failed,
         side=service.side_of(current_user, partnership), status_choices=STATUS_CHOICES,
@@ -50,8 +52,8 @@ def _partnership_page(partnership, progress=None, **forms):
         sign=can(current_user, "sign_agreement", partnership) and pending is not None,
         changes=agreements.compare(force, pending) if force and pending else None,
         closing=closing.standing(partnership) if partnership.closing else None,
-        measured=closing.impact(partnership)
-        if partnership.closing and partnership.status == "active" else None,
+        measured=measured, loose_ends=closing.loose_ends(partnership, measured)
+        if measured else [],
         write=can(current_user, "write_case_study", partnership),
         impact=partnership.review["schools"] if partnership.review else None,
         button=ActionButton()), 400 if failed is not None else 200
