@@ -16,6 +16,7 @@ from models import Rating, SelfEvaluation, UserSession
 from network.domain import terms
 from network.extensions import db
 from network.services.evaluations import all_standard_ids
+from network.web.templating import STANDARD_TITLES
 from tests.browser.conftest import (
     assert_accessible,
     check_error_page,
@@ -31,6 +32,12 @@ from tests.browser.conftest import (
 from tests.factories import PASSWORD
 
 expect = playwright_or_skip().expect
+
+
+def _named(what: str, standard_id: str) -> re.Pattern:
+    """A field's accessible name: "Rating for CE1.A Strengths and areas to develop" (the
+    code, then the standard's name for screen readers)."""
+    return re.compile(rf"^{what} {re.escape(standard_id)} \S")
 
 NEXT_YEAR = date.today().year + 1
 
@@ -95,22 +102,22 @@ def follow(page, link: str, exact: bool = True) -> None:
 
 def rating_radio(page, standard_id: str, rating: int):
     """The radio button that rates `standard_id` as `rating`."""
-    group = page.get_by_role("group", name=f"Rating for {standard_id}", exact=True)
+    group = page.get_by_role("group", name=_named("Rating for", standard_id))
     return group.locator(f"input[type=radio][value='{rating}']")
 
 
 def action_field(page, standard_id: str, part: str, slot: int = 1):
     """A field of an action: part is "What will be done", "Who", or "Day"/"Month"/"Year"."""
-    name = f"(action {slot}, {standard_id})"
+    name = re.compile(rf"^{re.escape(part if part not in ('Day', 'Month', 'Year') else 'By when')}"
+                      rf" \(action {slot}, {re.escape(standard_id)} \S.*\)$")
     if part in ("Day", "Month", "Year"):
-        return page.get_by_role("group", name=f"By when {name}", exact=True).get_by_label(
-            part, exact=True)
-    return page.get_by_label(f"{part} {name}", exact=True)
+        return page.get_by_role("group", name=name).get_by_label(part, exact=True)
+    return page.get_by_role("textbox", name=name)
 
 
 def evidence_field(page, standard_id: str):
     """The evidence box of one standard."""
-    return page.get_by_label(f"Evidence for {standard_id}", exact=True)
+    return page.get_by_role("textbox", name=_named("Evidence for", standard_id))
 
 
 def fill_action(page, standard_id: str, what: str, who: str, by_when: date) -> None:
@@ -160,7 +167,7 @@ def key_press(page, button: str) -> None:
 def key_rate(page, standard_id: str, rating: int) -> None:
     """Tab into the radios of `standard_id` and choose `rating` with the arrow keys (Space on
     the first radio of an unrated group, where Tab lands without choosing anything)."""
-    group = page.get_by_role("group", name=f"Rating for {standard_id}", exact=True)
+    group = page.get_by_role("group", name=_named("Rating for", standard_id))
     handle = group.element_handle()
     for _ in range(250):
         page.keyboard.press("Tab")
@@ -214,7 +221,8 @@ def key_change_element(page, code: str, ratings: dict) -> None:
     for sid in sorted(ratings):
         key_rate(page, sid, ratings[sid])
         last = sid
-    tab_to(page, page.get_by_label(f"SEF reference for {last} (optional)", exact=True))
+    tab_to(page, page.get_by_role("textbox", name=re.compile(
+        rf"^SEF reference for {re.escape(last)} \S.* \(optional\)$")))
     key_to_page(page, "Enter")
     success(page, f"{code} ")
 
@@ -398,9 +406,9 @@ def test_second_save_of_the_same_element_is_a_conflict(new_page, make_cluster, m
     expect(senior.locator(".govuk-warning-text")).to_contain_text(
         "Someone else saved this evaluation")
     versions = table_rows(senior.get_by_role("table", name="Their version and yours"))
-    assert versions["CE6.B"] == ["Rating 1: The head's evidence.",
+    assert versions[f"CE6.B {STANDARD_TITLES['CE6.B']}"] == ["Rating 1: The head's evidence.",
                                  "Rating 4: The senior leader's evidence."]
-    assert versions["CE6.A"] == ["Rating 2", "Rating 2"]
+    assert versions[f"CE6.A {STANDARD_TITLES['CE6.A']}"] == ["Rating 2", "Rating 2"]
     expect(rating_radio(senior, "CE6.B", 4)).to_be_checked()
     expect(evidence_field(senior, "CE6.B")).to_have_value("The senior leader's evidence.")
 
