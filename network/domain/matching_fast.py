@@ -260,7 +260,8 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate] | Pool,
          exclude: dict[int, str] | None = None, limit: int = 10,
          barrier_titles: dict[str, str] | None = None, *,
          include: dict[int, str] | None = None, any_phase: bool = False,
-         today: date | None = None) -> tuple[list[Match], list[Excluded]]:
+         today: date | None = None, whose: str | None = None
+         ) -> tuple[list[Match], list[Excluded]]:
     """The best `limit` partners for `seeker`, and who was left out and why.
 
     Excluded are every candidate sharing a headteacher, every school in `exclude` (school id
@@ -268,7 +269,7 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate] | Pool,
     have no capacity this year, and the `limit` best graded below good at their last
     inspection (unless `include` names them: school id -> the broker's reason). Only
     schools of the seeker's phase are ranked unless `any_phase`. The school itself is left
-    out silently.
+    out silently. `whose`: the seeker's name when a broker reads the reasons.
     """
     pool = candidates if isinstance(candidates, Pool) else Pool(candidates)
     rarity, exclude, include = barrier_rarity or {}, exclude or {}, include or {}
@@ -299,7 +300,7 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate] | Pool,
         for c in (pool.candidates[i] for i in positions):
             score, _, reasons = explain(seeker, c, rarity, barrier_titles, today,
                                         include.get(c.school_id) if c.grade in BELOW
-                                        else None)
+                                        else None, whose)
             rows.append((score, c, reasons))
         rows.sort(key=lambda r: (-r[0], r[1].school_id))
         return rows

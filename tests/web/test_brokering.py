@@ -388,6 +388,8 @@ def test_candidates_are_ranked_on_what_the_request_names(no_csrf, app, login, br
     asked = db.session.scalar(select(SupportRequest))
     page = _page(_as(app, login, net.lle).get(f"/support-requests/{asked.id}"))
     assert "Ranked on what the request names: strength in CE2.D." in page
-    assert "Strong in CE2.D, where you rate 3" in page
+    # The broker reads whose rating it is, not "you".
+    assert f"Strong in CE2.D, where {net.seeker.name} rates 3" in page
+    assert "where you rate" not in page
     assert "Strong in CE2.A and CE2.D" not in page
     assert "Strong in CE2.A and CE2.D" in _page(head.get(f"/schools/{net.seeker.id}/partners"))

@@ -48,6 +48,8 @@ class SupportRequestForm(FlaskForm):
                                    validate_choice=False)
     hopes = _text("What you hope a partnership will do", "What you hope for",
                   required="Say what you hope a partnership will do")
+    # The school the asker found as a match and hopes for (empty when asking in general).
+    hoped_school = HiddenField(validators=[Optional(), Length(max=12)])
     submit = SubmitField("Ask for support", widget=GovSubmitInput())
 
 
