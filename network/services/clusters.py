@@ -18,8 +18,8 @@ from network.access import (
     require,
 )
 from network.extensions import db
-from network.services import action_mail, inbox
 from network.ops import mail
+from network.services import action_mail, inbox
 from network.services.accounts import hash_token, normalise_email
 from network.services.errors import Invalid, NotFound
 
