@@ -1,5 +1,5 @@
 """A request for support may name the school it hopes for; an invitation keeps the email
-address it was sent to
+address it was sent to and the seed its link is derived from
 
 Revision ID: 0016
 Revises: 0015
@@ -24,10 +24,13 @@ def upgrade():
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email', sa.String(length=254), nullable=False,
                                       server_default=''))
+        batch_op.add_column(sa.Column('link_seed', sa.String(length=32), nullable=False,
+                                      server_default=''))
 
 
 def downgrade():
     with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_column('link_seed')
         batch_op.drop_column('email')
     with op.batch_alter_table('support_requests', schema=None) as batch_op:
         batch_op.drop_column('hoped_school_id')

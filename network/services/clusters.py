@@ -1,5 +1,8 @@
 """Clusters: registering one, invitations, join requests and the schools in it."""
 
+import base64
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -203,11 +206,13 @@ def create_invitation(actor: User, cluster_id: int, school_id: int | None, role:
             raise NotFound
         require(actor, "invite", school)
         require_one_head(school.id, role, field="role")
-    token = secrets.token_urlsafe(24)
+    seed = secrets.token_urlsafe(16)
+    token = _link_token(seed)
     days = current_app.config["INVITATION_DAYS"]
     email = normalise_email(email or "")
     invitation = Invitation(cluster=cluster, school_id=school_id, role=role, note=note.strip(),
                             token_hash=hash_token(token), created_by_id=actor.id, email=email,
+                            link_seed=seed,
                             expires_at=datetime.now(UTC) + timedelta(days=days))
     db.session.add(invitation)
     db.session.flush()
@@ -237,9 +242,19 @@ def is_open(invitation: Invitation) -> bool:
                 or _expired(invitation.expires_at))
 
 
-def reissue_invitation(actor: User, cluster_id: int, invitation_id: int) -> tuple[Invitation, str]:
-    """Show an open invitation's link again: only a hash of a link is kept, so this makes a
-    new link for the same invitation (same expiry) and the old one stops working."""
+def _link_token(seed: str) -> str:
+    """The token of an invitation's link: derived from its seed with the SECRET_KEY, so the
+    database alone (which keeps only the token's hash and the seed) cannot open it."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, b"invitation-link:" + seed.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+def link_again(actor: User, cluster_id: int, invitation_id: int) -> tuple[Invitation, str, bool]:
+    """An open invitation's link, for a coordinator to see again: (invitation, token, renewed).
+    The same link as before when it can be derived again; otherwise (an older invitation, or
+    the SECRET_KEY changed) a new one, and the old link stops working."""
     invitation = get_visible_or_404(actor, Invitation, invitation_id)
     if invitation.cluster_id != cluster_id:
         raise NotFound
@@ -247,11 +262,16 @@ def reissue_invitation(actor: User, cluster_id: int, invitation_id: int) -> tupl
     if not is_open(invitation):
         raise Invalid("This invitation has been used, withdrawn or has expired: create a new "
                       "one instead.", "school_id")
-    token = secrets.token_urlsafe(24)
-    invitation.token_hash = hash_token(token)
-    audit.record(actor, "invitation link made again", f"invitation:{invitation.id}")
+    token = _link_token(invitation.link_seed) if invitation.link_seed else ""
+    renewed = not token or hash_token(token) != invitation.token_hash
+    if renewed:
+        invitation.link_seed = secrets.token_urlsafe(16)
+        token = _link_token(invitation.link_seed)
+        invitation.token_hash = hash_token(token)
+    audit.record(actor, "invitation link made again" if renewed else "invitation link shown",
+                 f"invitation:{invitation.id}")
     db.session.commit()
-    return invitation, token
+    return invitation, token, renewed
 
 
 def invitations(actor: User, cluster_id: int) -> list[Invitation]:

@@ -4,7 +4,11 @@ sign-in says how long to wait."""
 import html
 import re
 
+from sqlalchemy import select
+
+from models import SupportRequest
 from network import create_app
+from network.extensions import db
 from network.services.throttle import wait_words
 from tests.factories import PASSWORD
 from tests.web.test_brokering import AGREEMENT, _as, _ask
@@ -17,9 +21,7 @@ def test_an_impossible_date_names_its_field(no_csrf, app, login, brokers):
     head = _as(app, login, net.head)
     assert _ask(head, net).status_code == 302
     lle = _as(app, login, net.lle)
-    from models import SupportRequest
-    from network.extensions import db
-    asked = db.session.query(SupportRequest).one()
+    asked = db.session.scalar(select(SupportRequest))
     response = lle.post(f"/support-requests/{asked.id}/propose", data={
         "supporting_school_id": str(net.right.id), "standards": ["CE2.A"],
         "activities": "Visits.", **AGREEMENT, "starts_on": ["31", "2", "2027"]})
@@ -36,9 +38,7 @@ def test_a_date_missing_a_part_says_so(no_csrf, app, login, brokers):
     head = _as(app, login, net.head)
     assert _ask(head, net).status_code == 302
     lle = _as(app, login, net.lle)
-    from models import SupportRequest
-    from network.extensions import db
-    asked = db.session.query(SupportRequest).one()
+    asked = db.session.scalar(select(SupportRequest))
     response = lle.post(f"/support-requests/{asked.id}/propose", data={
         "supporting_school_id": str(net.right.id), "standards": ["CE2.A"],
         "activities": "Visits.", **AGREEMENT, "ends_on": ["31", "", "2028"]})

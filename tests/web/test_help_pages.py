@@ -3,7 +3,10 @@
 import html
 
 import pytest
+from sqlalchemy import select
 
+from models import SupportRequest
+from network.extensions import db
 from network.services import records
 from tests.factories import case_body, data
 
@@ -41,7 +44,8 @@ def test_pages_link_the_guide_for_their_work(no_csrf, app, login, brokers):
     net = brokers
     head = app.test_client()
     login(net.head, as_client=head)
-    assert 'href="/help/self-evaluation"' in _page(head.get(f"/schools/{net.seeker.id}/evaluations"))
+    evaluations = _page(head.get(f"/schools/{net.seeker.id}/evaluations"))
+    assert 'href="/help/self-evaluation"' in evaluations
     assert 'href="/help/lesson-study"' in _page(head.get("/lesson-studies/new"))
     assert 'href="/help/brokering"' in _page(head.get(f"/schools/{net.seeker.id}/support"))
     assert head.post(f"/schools/{net.seeker.id}/support", data={
@@ -49,9 +53,7 @@ def test_pages_link_the_guide_for_their_work(no_csrf, app, login, brokers):
     ).status_code == 302
     lle = app.test_client()
     login(net.lle, as_client=lle)
-    from models import SupportRequest
-    from network.extensions import db
-    asked = db.session.query(SupportRequest).one()
+    asked = db.session.scalar(select(SupportRequest))
     assert 'href="/help/brokering"' in _page(lle.get(f"/support-requests/{asked.id}/propose"))
 
 

@@ -1,5 +1,5 @@
 """Invitation links are emailed to the address given, can be copied, and can be shown again
-(as a new link) until the invitation is used or withdrawn."""
+until the invitation is used or withdrawn."""
 
 import re
 
@@ -64,16 +64,15 @@ def test_the_link_can_be_shown_again_until_it_is_used(app, login, make_cluster, 
     first = LINK.search(page).group(1)
     invitation = db.session.scalar(select(Invitation))
     listing = client.get(f"/clusters/{cluster.id}/invitations").get_data(as_text=True)
-    assert "Show the link again" in listing and first not in listing
+    assert "Show the link" in listing and first not in listing
     again_url = f"/clusters/{cluster.id}/invitations/{invitation.id}/link"
     again = _post(client, again_url).get_data(as_text=True)
-    second = LINK.search(again).group(1)
-    assert second != first and "Invitation link made again" in again
+    assert LINK.search(again).group(1) == first  # the same link: the emailed one still works
+    assert "no longer works" not in again
 
     newcomer, browser = make_user(), app.test_client()
     login(newcomer, as_client=browser)
-    assert browser.get(first).status_code == 404  # only the newest link works
-    assert _post(browser, second).status_code == 302
+    assert _post(browser, first).status_code == 302
     assert newcomer.school_id == cluster.schools[0].id
 
     used = _post(client, again_url)
@@ -82,13 +81,31 @@ def test_the_link_can_be_shown_again_until_it_is_used(app, login, make_cluster, 
     assert "has been used, withdrawn or has expired" in shown and not LINK.search(shown)
 
 
+def test_an_older_invitation_gets_a_new_link_and_the_old_one_stops(app, login, make_cluster,
+                                                                   make_user):
+    """Invitations made before links were derivable: showing one makes a new link."""
+    cluster, client, page = _invite(app, login, make_cluster, make_user)
+    first = LINK.search(page).group(1)
+    invitation = db.session.scalar(select(Invitation))
+    invitation.link_seed = ""
+    db.session.commit()
+    again = _post(client, f"/clusters/{cluster.id}/invitations/{invitation.id}/link")
+    second = LINK.search(again.get_data(as_text=True)).group(1)
+    assert second != first and "The link made before no longer works" in again.get_data(
+        as_text=True)
+    newcomer, browser = make_user(), app.test_client()
+    login(newcomer, as_client=browser)
+    assert browser.get(first).status_code == 404
+    assert _post(browser, second).status_code == 302
+
+
 def test_a_withdrawn_invitation_cannot_be_shown_again(app, login, make_cluster, make_user):
     cluster, client, _ = _invite(app, login, make_cluster, make_user)
     invitation = db.session.scalar(select(Invitation))
     base = f"/clusters/{cluster.id}/invitations/{invitation.id}"
     assert _post(client, f"{base}/revoke").status_code == 302
     listing = client.get(f"/clusters/{cluster.id}/invitations").get_data(as_text=True)
-    assert "Show the link again" not in listing
+    assert "Show the link" not in listing
     before = db.session.scalar(select(Invitation.token_hash))
     assert _post(client, f"{base}/link").status_code == 302
     assert db.session.scalar(select(Invitation.token_hash)) == before

@@ -173,7 +173,7 @@ def invitations(cluster_id: int):
             current_user, cluster.id, school_id, form.role.data, form.note.data or "",
             form.email.data or "", _invitation_link)
         once.done(here)  # a repeat lists the invitation; "Show the link" makes it again
-        link = (made, _invitation_link(token))
+        link = (made, _invitation_link(token), False)
     return _invitations_page(cluster, form, link, 400 if form.errors else 200)
 
 
@@ -183,7 +183,8 @@ def _invitation_link(token: str) -> str:
 
 
 def _invitations_page(cluster, form, link=None, status: int = 200):
-    """The invitations page; `link` is (invitation, its address) when one is to be shown."""
+    """The invitations page; `link` is (invitation, its address, whether it replaced an older
+    link) when one is to be shown."""
     made = clusters.invitations(current_user, cluster.id)
     return render_template("clusters/invitations.html", cluster=cluster, form=form,
                            link=link, invitations=made,
@@ -192,17 +193,19 @@ def _invitations_page(cluster, form, link=None, status: int = 200):
 
 @bp.post("/clusters/<int:cluster_id>/invitations/<int:invitation_id>/link")
 def invitation_link(cluster_id: int, invitation_id: int):
-    """Show an open invitation's link again (a new link: the old one stops working)."""
+    """Show an open invitation's link again (the same link, or a new one if it cannot be
+    derived again)."""
     cluster = clusters.cluster_for(current_user, cluster_id)
     form = RemoveMemberForm()
     if not form.validate_on_submit():
         return redirect(url_for("clusters.invitations", cluster_id=cluster_id))
     try:
-        made, token = clusters.reissue_invitation(current_user, cluster_id, invitation_id)
+        made, token, renewed = clusters.link_again(current_user, cluster_id, invitation_id)
     except Invalid as error:
         flash(str(error), "error")
         return redirect(url_for("clusters.invitations", cluster_id=cluster_id))
-    return _invitations_page(cluster, _invitation_form(cluster), (made, _invitation_link(token)))
+    return _invitations_page(cluster, _invitation_form(cluster),
+                             (made, _invitation_link(token), renewed))
 
 
 @bp.post("/clusters/<int:cluster_id>/invitations/<int:invitation_id>/revoke")
