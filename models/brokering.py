@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, utcnow
 
 REQUEST_STATUSES = ("open", "proposed", "withdrawn")
+# A request's state as people read it, from its own status and its latest partnership.
+REQUEST_STATES = ("open", "proposed", "active", "closed", "withdrawn", "declined")
+# States in which a broker looks for (another) supporting school.
+CANDIDATE_STATES = ("open", "declined")
 # "refused": a coordinator refused an LLE's proposal of their own school (the proposal ends).
 PARTNERSHIP_STATUSES = ("proposed", "active", "declined", "refused", "closed")
 MILESTONE_STATUSES = ("planned", "on_track", "at_risk", "done", "missed")
@@ -34,10 +38,33 @@ class SupportRequest(Base):
     hopes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The school the asking school hoped for, when it asked from a match (the broker still
+    # decides). No foreign key: adding one would make SQLite rebuild this table.
+    hoped_school_id: Mapped[int | None] = mapped_column(Integer)
 
     school = relationship("School", foreign_keys=[school_id])
     requester = relationship("User", foreign_keys=[requester_id])
     broker = relationship("User", foreign_keys=[broker_id])
+    hoped_school = relationship("School", primaryjoin="foreign(SupportRequest.hoped_school_id)"
+                                " == School.id", viewonly=True)
+    partnerships = relationship("Partnership", viewonly=True, order_by="Partnership.id")
+
+    @property
+    def state(self) -> str:
+        """Where the request stands: withdrawn by the school, else from its most recent
+        partnership: none yet ("open"), "proposed", "active", "closed", or "declined" (a
+        head declined it or a coordinator refused it: the broker may propose another)."""
+        if self.status == "withdrawn":
+            return "withdrawn"
+        if not self.partnerships:
+            return "open"
+        latest = self.partnerships[-1].status
+        return "declined" if latest in ("declined", "refused") else latest
+
+    @property
+    def wants_candidates(self) -> bool:
+        """Whether a broker should still look for a supporting school for it."""
+        return self.state in CANDIDATE_STATES
 
 
 class Partnership(Base):

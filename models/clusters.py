@@ -36,6 +36,11 @@ class Invitation(Base):
     role: Mapped[str] = mapped_column(String(20), default="headteacher")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     note: Mapped[str] = mapped_column(String(200), default="")
+    # Where the link was emailed ("" if the coordinator only copied it).
+    email: Mapped[str] = mapped_column(String(254), default="")
+    # The link's token is derived from this with the SECRET_KEY, so that coordinators can be
+    # shown the link again; only the token's hash opens it ("" for older invitations).
+    link_seed: Mapped[str] = mapped_column(String(32), default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         clusters,
         emails,
         evaluations,
+        help,
         inbox,
         lesson_studies,
         main,
@@ -126,6 +127,6 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, clusters, schools, evaluations, toolkit, overview, records,
                    case_studies, lesson_studies, search, inbox, matching, brokering, admin, api,
-                   tokens, two_factor, emails, oversight):
+                   tokens, two_factor, emails, oversight, help):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

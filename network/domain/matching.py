@@ -201,6 +201,11 @@ def _first_up(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _rater(whose: str | None) -> str:
+    """Who rated the needs, as the reader is addressed: "you rate" or "<school> rates"."""
+    return f"{whose} rates" if whose else "you rate"
+
+
 def _lower_title(title: str) -> str:
     """A barrier title inside a sentence ("Low staff morale" -> "low staff morale")."""
     return title[:1].lower() + title[1:] if title[1:2].islower() else title
@@ -262,11 +267,13 @@ def _signals(seeker: Seeker, c: Candidate, included: str | None) -> tuple[int, l
 def explain(seeker: Seeker, candidate: Candidate, rarity: dict[str, float],
             barrier_titles: dict[str, str] | None = None, today: date | None = None,
             included: str | None = None,
-            standard_titles: dict[str, str] | None = None) -> tuple[int, bool, list[str]]:
+            standard_titles: dict[str, str] | None = None, whose: str | None = None
+            ) -> tuple[int, bool, list[str]]:
     """(score, relevant, reasons) for one candidate, reasons strongest first; `relevant` if
     it meets a need, has overcome a barrier the seeker faces or made a move. `included`: the
     broker's reason for including a school graded below good; `standard_titles` names the
-    standards in the reasons."""
+    standards in the reasons. `whose`: the seeker's name when someone else (a broker) reads
+    the reasons; None speaks to the seeker ("where you rate")."""
     titles, today = barrier_titles or {}, today or date.today()
     c, reasons = candidate, []
     if included is not None:
@@ -277,7 +284,7 @@ def explain(seeker: Seeker, candidate: Candidate, rarity: dict[str, float],
     need = sum(NEED_POINTS.get(seeker.needs[s], 0) for s in met)
     if met:
         named = [standard_words(s, standard_titles) for s in met]
-        reasons.append(f"Strong in {_and_list(named)}, where you rate "
+        reasons.append(f"Strong in {_and_list(named)}, where {_rater(whose)} "
                        f"{_and_list([str(seeker.needs[s]) for s in met])}")
     spells = {slug: (since, done) for slug, since, done in c.recorded}
     shared = sorted(seeker.barriers & c.overcome,
@@ -332,7 +339,7 @@ def rank_naive(seeker: Seeker, candidates: Iterable[Candidate],
                barrier_titles: dict[str, str] | None = None, *,
                include: dict[int, str] | None = None, any_phase: bool = False,
                today: date | None = None,
-               standard_titles: dict[str, str] | None = None,
+               standard_titles: dict[str, str] | None = None, whose: str | None = None,
                ) -> tuple[list[Match], list[Excluded]]:
     """The reference: score every candidate in a loop (same answer as `rank`)."""
     rarity, exclude, include = barrier_rarity or {}, exclude or {}, include or {}
@@ -350,7 +357,7 @@ def rank_naive(seeker: Seeker, candidates: Iterable[Candidate],
         why = soft_reason(c, include)
         included = include.get(c.school_id) if inspection.below_good(c.grade) else None
         score, relevant, reasons = explain(seeker, c, rarity, barrier_titles, today, included,
-                                          standard_titles)
+                                          standard_titles, whose)
         if not relevant:
             continue
         if why in (CLOSED, NO_CAPACITY):

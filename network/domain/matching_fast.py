@@ -261,7 +261,8 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate] | Pool,
          barrier_titles: dict[str, str] | None = None, *,
          include: dict[int, str] | None = None, any_phase: bool = False,
          today: date | None = None,
-         standard_titles: dict[str, str] | None = None) -> tuple[list[Match], list[Excluded]]:
+         standard_titles: dict[str, str] | None = None, whose: str | None = None
+         ) -> tuple[list[Match], list[Excluded]]:
     """The best `limit` partners for `seeker`, and who was left out and why.
 
     Excluded are every candidate sharing a headteacher, every school in `exclude` (school id
@@ -269,7 +270,8 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate] | Pool,
     have no capacity this year, and the `limit` best graded below good at their last
     inspection (unless `include` names them: school id -> the broker's reason). Only
     schools of the seeker's phase are ranked unless `any_phase`. The school itself is left
-    out silently. `standard_titles` names the standards in the reasons.
+    out silently. `standard_titles` names the standards in the reasons; `whose` is the
+    seeker's name when a broker reads them.
     """
     pool = candidates if isinstance(candidates, Pool) else Pool(candidates)
     rarity, exclude, include = barrier_rarity or {}, exclude or {}, include or {}
@@ -300,7 +302,7 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate] | Pool,
         for c in (pool.candidates[i] for i in positions):
             score, _, reasons = explain(seeker, c, rarity, barrier_titles, today,
                                         include.get(c.school_id) if c.grade in BELOW
-                                        else None, standard_titles)
+                                        else None, standard_titles, whose)
             rows.append((score, c, reasons))
         rows.sort(key=lambda r: (-r[0], r[1].school_id))
         return rows

@@ -14,14 +14,15 @@ def standard_words(sid: str, standard_titles: dict[str, str] | None) -> str:
     return f"{sid} {title}" if title else sid
 
 
-_STRONG = re.compile(r"Strong in (?P<standards>.+), where you rate (?P<ratings>[\d, and]+)$")
+_STRONG = re.compile(r"Strong in (?P<standards>.+), where (?P<rater>you rate|.+ rates) "
+                     r"(?P<ratings>[\d, and]+)$")
 _CODE = re.compile(r"(?:^|, | and )(?=CE\d\.[A-Z]\b)")
 
 
 def strength_lines(reason: str) -> tuple[str, list[str]] | None:
     """A "Strong in ..." reason naming three or more standards, as an introduction and one
     line per standard with the seeker's rating ("CE2.A Tracking steers improvement (you rate
-    4)"), for pages to list; None for any other reason (shown as it is)."""
+    4)", or "(Riverside Primary rates 4)" on a broker's page), for pages to list; None for any other reason (shown as it is)."""
     found = _STRONG.match(reason)
     if found is None:
         return None
@@ -29,6 +30,7 @@ def strength_lines(reason: str) -> tuple[str, list[str]] | None:
     ratings = re.findall(r"\d", found["ratings"])
     if len(standards) < 3 or len(standards) != len(ratings):
         return None
-    return ("Strong in standards you rate 3 or 4:",
-            [f"{standard} (you rate {rating})" for standard, rating in zip(standards, ratings,
-                                                                         strict=True)])
+    rater = found["rater"]
+    return (f"Strong in standards {rater} 3 or 4:",
+            [f"{standard} ({rater} {rating})" for standard, rating in zip(standards, ratings,
+                                                                        strict=True)])

@@ -1,6 +1,10 @@
 """Clusters: registering one, invitations, join requests and the schools in it."""
 
+import base64
+import hashlib
+import hmac
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -17,8 +21,9 @@ from network.access import (
     require,
 )
 from network.extensions import db
+from network.ops import mail
 from network.services import action_mail, inbox
-from network.services.accounts import hash_token
+from network.services.accounts import hash_token, normalise_email
 from network.services.errors import Invalid, NotFound
 
 
@@ -187,8 +192,10 @@ def schools_of(actor: User) -> list[School]:
 
 
 def create_invitation(actor: User, cluster_id: int, school_id: int | None, role: str,
-                      note: str = "") -> tuple[Invitation, str]:
-    """Make a single-use link: for a new school to join, or a person to join a school."""
+                      note: str = "", email: str = "",
+                      link_for: Callable[[str], str] | None = None) -> tuple[Invitation, str]:
+    """Make a single-use link: for a new school to join, or a person to join a school; with
+    an `email`, send it there (`link_for` makes the link's address from its token)."""
     cluster = get_visible_or_404(actor, Cluster, cluster_id)
     if school_id is None:
         require(actor, "manage", cluster)
@@ -199,15 +206,72 @@ def create_invitation(actor: User, cluster_id: int, school_id: int | None, role:
             raise NotFound
         require(actor, "invite", school)
         require_one_head(school.id, role, field="role")
-    token = secrets.token_urlsafe(24)
+    seed = secrets.token_urlsafe(16)
+    token = _link_token(seed)
     days = current_app.config["INVITATION_DAYS"]
+    email = normalise_email(email or "")
     invitation = Invitation(cluster=cluster, school_id=school_id, role=role, note=note.strip(),
-                            token_hash=hash_token(token), created_by_id=actor.id,
+                            token_hash=hash_token(token), created_by_id=actor.id, email=email,
+                            link_seed=seed,
                             expires_at=datetime.now(UTC) + timedelta(days=days))
     db.session.add(invitation)
-    audit.record(actor, "invitation created", f"cluster:{cluster.id}", f"role {role}")
+    db.session.flush()
+    audit.record(actor, "invitation created", f"cluster:{cluster.id}",
+                 f"role {role}" + (", emailed" if email else ""))
+    if email and link_for is not None:
+        _email_invitation(actor, invitation, link_for(token))
     db.session.commit()
     return invitation, token
+
+
+def _email_invitation(actor: User, invitation: Invitation, link: str) -> None:
+    """Send the invitation link to the address it was made for."""
+    joining = (f"join {invitation.school.name} as {invitation.role.replace('_', ' ')}"
+               if invitation.school is not None
+               else f"bring your school into {invitation.cluster.name}")
+    mail.send(invitation.email, f"{actor.name} invites you to the Improvement Network",
+              f"Hello,\n\n{actor.name} invites you to {joining} on the Improvement Network, "
+              f"where clusters of schools help each other improve.\n\nTo accept, follow this "
+              f"link before {invitation.expires_at:%d %B %Y}. It works once:\n\n{link}\n\n"
+              "If you did not expect this invitation, you can ignore this email.")
+
+
+def is_open(invitation: Invitation) -> bool:
+    """Whether the invitation can still be accepted: not used, withdrawn or expired."""
+    return not (invitation.used_at or invitation.revoked_at
+                or _expired(invitation.expires_at))
+
+
+def _link_token(seed: str) -> str:
+    """The token of an invitation's link: derived from its seed with the SECRET_KEY, so the
+    database alone (which keeps only the token's hash and the seed) cannot open it."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, b"invitation-link:" + seed.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+def link_again(actor: User, cluster_id: int, invitation_id: int) -> tuple[Invitation, str, bool]:
+    """An open invitation's link, for a coordinator to see again: (invitation, token, renewed).
+    The same link as before when it can be derived again; otherwise (an older invitation, or
+    the SECRET_KEY changed) a new one, and the old link stops working."""
+    invitation = get_visible_or_404(actor, Invitation, invitation_id)
+    if invitation.cluster_id != cluster_id:
+        raise NotFound
+    require(actor, "revoke", invitation)
+    if not is_open(invitation):
+        raise Invalid("This invitation has been used, withdrawn or has expired: create a new "
+                      "one instead.", "school_id")
+    token = _link_token(invitation.link_seed) if invitation.link_seed else ""
+    renewed = not token or hash_token(token) != invitation.token_hash
+    if renewed:
+        invitation.link_seed = secrets.token_urlsafe(16)
+        token = _link_token(invitation.link_seed)
+        invitation.token_hash = hash_token(token)
+    audit.record(actor, "invitation link made again" if renewed else "invitation link shown",
+                 f"invitation:{invitation.id}")
+    db.session.commit()
+    return invitation, token, renewed
 
 
 def invitations(actor: User, cluster_id: int) -> list[Invitation]:

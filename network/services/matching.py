@@ -58,6 +58,17 @@ def matches_for(actor: User, school_id: int, limit: int = 10,
     return ranked(school, limit, filters or {})
 
 
+def partner_on_offer(school: School, partner_id: int) -> School | None:
+    """The partner school if `school` could be matched with it (it is in the network's pool
+    and shared with `school`'s cluster), else None."""
+    net = pool_service.platform()
+    at = net.pool.position.get(partner_id)
+    mask = net.shared | net.clusters.get(school.cluster_id, 0)
+    if at is None or partner_id == school.id or not (mask >> at) & 1:
+        return None
+    return db.session.get(School, partner_id)
+
+
 def ranked(school: School, limit: int, filters: dict, broker: User | None = None,
            asked: SupportRequest | None = None, include: dict[int, str] | None = None
            ) -> Found:
@@ -111,7 +122,8 @@ def ranked(school: School, limit: int, filters: dict, broker: User | None = None
     left_out = {sid: why for sid, why in exclusions(school.id).items() if sid in found.urns}
     found.matches, found.excluded = rank(
         found.seeker, _masked(pool, mask, heads), net.rarity, left_out, limit, net.titles,
-        include=include, any_phase=found.any_phase, standard_titles=net.standard_titles)
+        include=include, any_phase=found.any_phase, standard_titles=net.standard_titles,
+        whose=school.name if broker is not None else None)
     found.includable = {sid for sid, _, why in found.excluded
                         if (c := net.candidate(sid)) is not None
                         and why == matching.below_good_reason(c)}

@@ -94,10 +94,41 @@ def known_codes(values: list[str], model, field: str, what: str) -> list[str]:
     return values
 
 
+def hoped_for(school: School, partner_id) -> School | None:
+    """The school a request may name as hoped for: one `school` could be matched with (None
+    for no id; Invalid for a school it could not be matched with)."""
+    from network.services.matching import partner_on_offer
+
+    if partner_id in (None, ""):
+        return None
+    partner = partner_on_offer(school, int(partner_id)) if str(partner_id).isdigit() \
+        and len(str(partner_id)) < 10 else None
+    if partner is None:
+        raise Invalid("The school you hoped for is not open to your school on the network",
+                      "hopes")
+    return partner
+
+
+def met_by(school: School, partner: School, needs: list[str], facing: list[str]
+           ) -> tuple[list[str], list[str]]:
+    """Of `school`'s needs and the barriers it faces, those `partner` is strong in or has
+    overcome, as matching knows them (to pre-fill a request from a match)."""
+    from network.services.pool import platform
+
+    theirs = platform().candidate(partner.id)
+    if theirs is None:
+        return [], []
+    return ([s for s in needs if s in theirs.offers],
+            [b for b in facing if b in theirs.overcome])
+
+
 def ask(actor: User, school_id: int, broker: str, standards: list[str], barriers: list[str],
-        hopes: str) -> SupportRequest:
-    """Ask for support; the broker (or every coordinator of the cluster) hears in the inbox."""
+        hopes: str, hoped_school_id: int | None = None) -> SupportRequest:
+    """Ask for support; the broker (or every coordinator of the cluster) hears in the inbox.
+    `hoped_school_id`: the school the asker found as a match and hopes for; the broker sees
+    it among the candidates and still decides."""
     school = school_for_asking(actor, school_id)
+    hoped = hoped_for(school, hoped_school_id)
     standards = known_codes(standards, Standard, "standards", "standards")
     barriers = known_codes(barriers, Barrier, "barriers", "barriers")
     if not standards and not barriers:
@@ -111,15 +142,18 @@ def ask(actor: User, school_id: int, broker: str, standards: list[str], barriers
         broker_id = chosen.id
     request = SupportRequest(school_id=school.id, cluster_id=school.cluster_id,
                              requester_id=actor.id, broker_id=broker_id, standards=standards,
-                             barriers=barriers, hopes=hopes.strip())
+                             barriers=barriers, hopes=hopes.strip(),
+                             hoped_school_id=hoped.id if hoped else None)
     db.session.add(request)
     db.session.flush()
     for person in recipients(request):
         inbox.notify(person, f"{school.name} asks for support",
-                     "Their needs and candidate partners are on the request page.",
+                     "Their needs and candidate partners are on the request page."
+                     + (f" They hope for {hoped.name}." if hoped else ""),
                      "brokering.support_request", support_id=request.id)
     audit.record(actor, "support requested", f"support_request:{request.id}",
-                 f"to {'coordinators' if broker_id is None else f'user:{broker_id}'}")
+                 f"to {'coordinators' if broker_id is None else f'user:{broker_id}'}"
+                 + (f", hoping for school:{hoped.id}" if hoped else ""))
     db.session.commit()
     return request
 
@@ -172,3 +206,30 @@ def needs(request: SupportRequest) -> tuple[dict[str, int], str | None]:
         return {}, None
     return ({sid: r.rating for sid, r in sorted(final.ratings.items())
              if (r.rating or 0) >= 3}, final.label)
+
+
+@dataclass
+class Hoped:
+    """The school a request hoped for, and where it stands among the broker's candidates."""
+
+    id: int
+    name: str
+    where: str
+
+
+def hoped_standing(request: SupportRequest, matches: list, excluded: list) -> Hoped | None:
+    """For the broker: where the school the request hoped for stands among the ranked
+    `matches` (its place) or the `excluded` (why it is left out)."""
+    hoped = request.hoped_school
+    if hoped is None:
+        return None
+    for place, match in enumerate(matches, start=1):
+        if match.school_id == hoped.id:
+            return Hoped(hoped.id, hoped.name, f"It is number {place} of the candidates "
+                                               "below, marked “Hoped for”.")
+    for school_id, _, why in excluded:
+        if school_id == hoped.id:
+            return Hoped(hoped.id, hoped.name, f"It is left out: {why}.")
+    return Hoped(hoped.id, hoped.name, "It is not among the best candidates for what the "
+                 "request names now (its strengths, capacity or openness may have changed "
+                 "since the school asked).")

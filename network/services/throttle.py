@@ -111,6 +111,15 @@ def _wait(tries: int, before: int, amount: int, window: int, period: int, now: f
     return max(1, math.ceil(ready - now))
 
 
+def wait_words(seconds: int) -> str:
+    """How long to wait, as people say it: "45 seconds", "1 minute", "4 minutes" (rounded
+    up, so that trying again after it always works)."""
+    if seconds < 60:
+        return f"{seconds} {'second' if seconds == 1 else 'seconds'}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} {'minute' if minutes == 1 else 'minutes'}"
+
+
 def refund(subjects: list[str]) -> None:
     """Give back the attempts of a sign-in that succeeded: only failures count."""
     now, store = time.time(), _redis()

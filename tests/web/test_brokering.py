@@ -397,6 +397,8 @@ def test_candidates_are_ranked_on_what_the_request_names(no_csrf, app, login, br
     page = _page(_as(app, login, net.lle).get(f"/support-requests/{asked.id}"))
     termly = "CE2.D Termly analysis reaches leaders and governors"
     assert f"Ranked on what the request names: strength in {termly}." in page
-    assert f"Strong in {termly}, where you rate 3" in page
+    # The broker reads whose rating it is, not "you".
+    assert f"Strong in {termly}, where {net.seeker.name} rates 3" in page
+    assert "where you rate" not in page
     assert STRONG_AD not in page
     assert STRONG_AD in _page(head.get(f"/schools/{net.seeker.id}/partners"))

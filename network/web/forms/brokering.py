@@ -11,7 +11,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -26,7 +25,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from models import FUNDERS, MILESTONE_STATUSES
 from network.domain import terms
 from network.web.forms import VERSION, NoNulls
-from network.web.forms.evaluations import DateInput
+from network.web.forms.evaluations import DateInput, RealDateField
 
 
 def _text(label: str, what: str, limit: int = 3000, required: str | None = None, **kw):
@@ -48,6 +47,8 @@ class SupportRequestForm(FlaskForm):
                                    validate_choice=False)
     hopes = _text("What you hope a partnership will do", "What you hope for",
                   required="Say what you hope a partnership will do")
+    # The school the asker found as a match and hopes for (empty when asking in general).
+    hoped_school = HiddenField(validators=[Optional(), Length(max=12)])
     submit = SubmitField("Ask for support", widget=GovSubmitInput())
 
 
@@ -78,9 +79,9 @@ class AgreementFields(FlaskForm):
     funded_by = RadioField("Who funds it", widget=GovRadioInput(), choices=FUNDER_CHOICES,
                            validate_choice=False,
                            validators=[InputRequired("Choose who funds the support")])
-    starts_on = DateField("Start date", widget=DateInput(), format="%d %m %Y",
+    starts_on = RealDateField("Start date", widget=DateInput(), format="%d %m %Y",
                           validators=[InputRequired("Give the date the support starts")])
-    ends_on = DateField("End date", widget=DateInput(), format="%d %m %Y",
+    ends_on = RealDateField("End date", widget=DateInput(), format="%d %m %Y",
                         validators=[InputRequired("Give the date the support ends")])
     success_criteria = _text(
         "Success criteria for each focus standard", "The success criteria", limit=5000,

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 
 from network.web.forms import NoNulls
 
@@ -89,6 +89,14 @@ class InvitationForm(FlaskForm):
     role = SelectField("Their role", widget=GovSelect(), choices=ROLE_CHOICES,
                        validators=[InputRequired("Choose a role")],
                        description="Ignored for a new school: its first person is its headteacher.")
+    email = StringField("Their email address (optional)", widget=GovTextInput(),
+                        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+                        description="We email them the link. Leave it empty to send the link "
+                                    "yourself.",
+                        validators=[Optional(), NoNulls(), Length(
+                            max=254, message="Email address must be 254 characters or fewer"),
+                            Email("Enter an email address in the correct format, like "
+                                  "name@example.com")])
     note = StringField("Who you are sending it to (optional, for your records)",
                        widget=GovTextInput(), validators=[Optional(), NoNulls(), Length(
                            max=200, message="Note must be 200 characters or fewer")])

@@ -46,6 +46,23 @@ class DateInput(GovDateInput):
         return params
 
 
+class RealDateField(DateField):
+    """A date typed as day, month and year whose error names the field: "Start date must be a
+    real date, for example 27 3 2027", in the error summary and by the boxes."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            parts = [(v or "").strip() for v in valuelist]
+            if len(parts) == 3 and not all(parts) and any(parts):
+                raise ValueError(f"{self.label.text} must include a day, month and year"
+                                 ) from None
+            raise ValueError(f"{self.label.text} must be a real date, for example 27 3 2027"
+                             ) from None
+
+
 class NotInThePast:
     """A new or changed date may not be in the past (a date already saved may stay)."""
 
@@ -62,7 +79,7 @@ class ActionForm(Form):
         Length(max=500, message="An action must be 500 characters or fewer")])
     who = StringField("Who", widget=GovTextInput(), validators=[
         Optional(), NoNulls(), Length(max=120, message="Who must be 120 characters or fewer")])
-    by_when = DateField("By when", widget=DateInput(), format="%d %m %Y",
+    by_when = RealDateField("By when", widget=DateInput(), format="%d %m %Y",
                         validators=[Optional(), NotInThePast()])
 
     def validate_what(self, field):

@@ -8,13 +8,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from models import OVERSIGHT_ROLES
 from network.web.forms import NoNulls
 from network.web.forms.auth import new_password
-from network.web.forms.evaluations import DateInput
+from network.web.forms.evaluations import DateInput, RealDateField
 
 UNIT_CHOICES = [("percent", "Percentage (%)"), ("points", "Percentage points"),
                 ("pupils", "Number of pupils"), ("days", "Days"), ("score", "Score"),
@@ -45,7 +45,7 @@ class MeasureForm(FlaskForm):
 class ValueForm(FlaskForm):
     """One dated value of a measure."""
 
-    measured_on = DateField("Date measured", widget=DateInput(), format="%d %m %Y",
+    measured_on = RealDateField("Date measured", widget=DateInput(), format="%d %m %Y",
                             validators=[InputRequired("Enter the date it was measured")],
                             description="For example, 27 3 2026")
     value = StringField("Value", widget=GovTextInput(), validators=[

@@ -52,6 +52,8 @@ class ProfileForm(FlaskForm):
     def set_choices(self, groups, barriers) -> None:
         """Offer the priority groups and the barrier taxonomy."""
         self.group_id.choices = [(str(g.id), g.name) for g in groups]
+        # Each group's description as the hint under its radio, as on the case-study form.
+        self.group_hints = [{"hint": {"text": g.description}} for g in groups]
         self.barriers.choices = [(b.slug, b.title) for b in barriers]
         self.overcome.choices = [(b.slug, b.title) for b in barriers]
         self._slugs = {b.slug for b in barriers}

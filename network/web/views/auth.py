@@ -102,9 +102,9 @@ def confirm_email(token: str):
 def _too_many(wait: int):
     """429 with Retry-After, and a page that says when to try again."""
     until = (datetime.now(UTC) + timedelta(seconds=wait)).strftime("%H:%M:%S")
-    span = f"{wait} seconds" if wait < 120 else f"{-(-wait // 60)} minutes"
-    body, code = render_error(429, f"Too many sign-in attempts. Wait {span} (until {until} "
-                                   f"UTC) and try again.")
+    body, code = render_error(429, f"Too many sign-in attempts: try again in "
+                                   f"{throttle.wait_words(wait)} (at {until} UTC). Until then "
+                                   "even the right password is refused.")
     response = make_response(body, code)
     response.headers["Retry-After"] = str(wait)
     return response

@@ -36,22 +36,39 @@ def ask(school_id: int):
         (str(b.user.id), f"{b.user.name}, Local Leader of Education") for b in lles]
     hints = [{}] + [{"hint": {"text": b.hint}} for b in lles]
     form.barriers.choices = [(b.slug, b.title) for b in profiles.barrier_taxonomy()]
+    hoped = _hoped(school, form.hoped_school.data if request.method == "POST"
+                   else request.args.get("school"))
     if request.method == "GET":
         _, needs, _ = evaluations.offers_and_needs(school.id)
         form.standards.data = list(needs)
         form.barriers.data = [b.barrier_slug for b in profiles.barriers_of(school.id)
                               if b.overcome_on is None]
+        if hoped is not None:
+            form.hoped_school.data = str(hoped.id)
+            met, overcome = support.met_by(school, hoped, form.standards.data,
+                                           form.barriers.data)
+            if met or overcome:
+                form.standards.data, form.barriers.data = met, overcome
     if form.validate_on_submit():
         answer = submit_once(
             form, url_for("brokering.ask", school_id=school.id),
             lambda: support.ask(current_user, school.id, form.broker.data, *_focus(form),
-                                form.hopes.data),
+                                form.hopes.data, hoped.id if hoped else None),
             lambda asked: url_for("brokering.support_request", support_id=asked.id),
             "Your request has been sent.")
         if answer:
             return answer
     return render_template("brokering/ask.html", school=school, form=form, hints=hints,
-                           elements=_standards(), asked=support.for_school(current_user, school))
+                           elements=_standards(), asked=support.for_school(current_user, school),
+                           hoped=hoped)
+
+
+def _hoped(school, partner_id):
+    """The school hoped for, from a match (None if none is named or it cannot be matched)."""
+    try:
+        return support.hoped_for(school, partner_id)
+    except Invalid:
+        return None
 
 
 @bp.get("/support-requests/<int:support_id>")
@@ -59,13 +76,14 @@ def support_request(support_id: int):
     """The request; for its brokers, the school's needs and the candidates with reasons."""
     asked = support.get(current_user, support_id)
     broker = can(current_user, "propose", asked)
-    found = needs = needs_term = None
+    found = needs = needs_term = hoped = None
     if broker:
         found = matcher.ranked(asked.school, 10, {}, broker=current_user, asked=asked)
         needs, needs_term = support.needs(asked)
+        hoped = support.hoped_standing(asked, found.matches, found.excluded)
     proposals = [p for p in service.for_person(current_user) if p.request_id == asked.id]
     return render_template("brokering/request.html", asked=asked, broker=broker, found=found,
-                           needs=needs, needs_term=needs_term, proposals=proposals,
+                           needs=needs, needs_term=needs_term, proposals=proposals, hoped=hoped,
                            withdraw=can(current_user, "withdraw", asked), button=ActionButton())
 
 
@@ -132,10 +150,11 @@ def _int(value) -> int:
 @bp.get("/brokering")
 def requests():
     """For LLEs and coordinators: the requests they were asked to broker, each with the
-    school's named standards and its three best candidates."""
+    school's named standards, its state and, while it still needs a supporting school, its
+    three best candidates."""
     asked = support.for_broker(current_user)
     top = {r.id: matcher.ranked(r.school, 3, {}, broker=current_user, asked=r).matches
-           for r in asked if r.status != "withdrawn"}
+           for r in asked if r.wants_candidates}
     return render_template("brokering/requests.html", asked=asked, top=top)
 
 

@@ -185,12 +185,43 @@ def invitations(cluster_id: int):
         if again:
             return again
         school_id = None if form.school_id.data == "new" else int(form.school_id.data)
-        _, token = clusters.create_invitation(current_user, cluster.id, school_id,
-                                              form.role.data, form.note.data or "")
-        once.done(here)  # a repeat lists the invitation; its link was shown only the first time
-        link = public_url("clusters.accept_invitation", token=token)  # sent on by email
-    return render_template("clusters/invitations.html", cluster=cluster, form=form, link=link,
-                           invitations=clusters.invitations(current_user, cluster.id))
+        made, token = clusters.create_invitation(
+            current_user, cluster.id, school_id, form.role.data, form.note.data or "",
+            form.email.data or "", _invitation_link)
+        once.done(here)  # a repeat lists the invitation; "Show the link" makes it again
+        link = (made, _invitation_link(token), False)
+    return _invitations_page(cluster, form, link, 400 if form.errors else 200)
+
+
+def _invitation_link(token: str) -> str:
+    """The address of an invitation link, as people reach the site (PUBLIC_URL)."""
+    return public_url("clusters.accept_invitation", token=token)
+
+
+def _invitations_page(cluster, form, link=None, status: int = 200):
+    """The invitations page; `link` is (invitation, its address, whether it replaced an older
+    link) when one is to be shown."""
+    made = clusters.invitations(current_user, cluster.id)
+    return render_template("clusters/invitations.html", cluster=cluster, form=form,
+                           link=link, invitations=made,
+                           showable={i.id for i in made if clusters.is_open(i)}), status
+
+
+@bp.post("/clusters/<int:cluster_id>/invitations/<int:invitation_id>/link")
+def invitation_link(cluster_id: int, invitation_id: int):
+    """Show an open invitation's link again (the same link, or a new one if it cannot be
+    derived again)."""
+    cluster = clusters.cluster_for(current_user, cluster_id)
+    form = RemoveMemberForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("clusters.invitations", cluster_id=cluster_id))
+    try:
+        made, token, renewed = clusters.link_again(current_user, cluster_id, invitation_id)
+    except Invalid as error:
+        flash(str(error), "error")
+        return redirect(url_for("clusters.invitations", cluster_id=cluster_id))
+    return _invitations_page(cluster, _invitation_form(cluster),
+                             (made, _invitation_link(token), renewed))
 
 
 @bp.post("/clusters/<int:cluster_id>/invitations/<int:invitation_id>/revoke")
