@@ -22,7 +22,8 @@ _CODE = re.compile(r"(?:^|, | and )(?=CE\d\.[A-Z]\b)")
 def strength_lines(reason: str) -> tuple[str, list[str]] | None:
     """A "Strong in ..." reason naming three or more standards, as an introduction and one
     line per standard with the seeker's rating ("CE2.A Tracking steers improvement (you rate
-    4)", or "(Riverside Primary rates 4)" on a broker's page), for pages to list; None for any other reason (shown as it is)."""
+    4)", or "(Riverside Primary rates 4)" on a broker's page), for pages to list; None for
+    any other reason (shown as it is)."""
     found = _STRONG.match(reason)
     if found is None:
         return None
