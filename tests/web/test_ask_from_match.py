@@ -119,7 +119,8 @@ def test_a_declined_proposal_opens_the_request_to_candidates_again(no_csrf, app,
     partnership = db.session.scalar(select(Partnership))
     assert _as(app, login, net.away_head).post(
         f"/partnerships/{partnership.id}/decision",
-        data={"decision": "decline", "reason": "No capacity this term."}).status_code == 302
+        data={"decision": "decline", "reason": "No capacity this term.",
+              "confirm": "yes"}).status_code == 302
     assert _request().state == "declined"
     row = _row(_page(lle.get("/brokering")), net.seeker.name)
     assert "Declined" in row and "Not needed now" not in row
@@ -132,7 +133,8 @@ def test_withdrawn_requests_say_so_and_offer_nobody(no_csrf, app, login, brokers
     head, lle = _as(app, login, net.head), _as(app, login, net.lle)
     assert _ask(head, net).status_code == 302
     asked = _request()
-    assert head.post(f"/support-requests/{asked.id}/withdraw").status_code == 302
+    assert head.post(f"/support-requests/{asked.id}/withdraw",
+                     data={"confirm": "yes"}).status_code == 302
     assert _request().state == "withdrawn"
     row = _row(_page(lle.get("/brokering")), net.seeker.name)
     assert "Withdrawn" in row and net.right.name not in row
