@@ -182,7 +182,15 @@ def fill_sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     press(page, "Sign in")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # Signed in: Sign out is in the menu (folded behind "Menu" on a phone).
+    expect(page.get_by_role("button", name="Sign out", include_hidden=True)).to_have_count(1)
+
+
+def open_menu(page) -> None:
+    """On a narrow screen, open the header menu folded behind its Menu button."""
+    toggle = page.get_by_role("navigation", name="Menu").get_by_role("button", name="Menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
 
 
 def tab_to(page, target, limit: int = 250) -> None:

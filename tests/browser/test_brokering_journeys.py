@@ -24,6 +24,7 @@ from tests.browser.conftest import (
     fill_date,
     fill_sign_in,
     key_to_page,
+    open_menu,
     playwright_or_skip,
     press,
     released,
@@ -66,6 +67,7 @@ def follow(page, link: str, exact: bool = True) -> None:
 
 def menu(page, item: str) -> None:
     """Choose `item` from the header menu."""
+    open_menu(page)
     nav = page.get_by_role("navigation", name="Menu")
     click_to_page(page, nav.get_by_role("link", name=item, exact=True))
 

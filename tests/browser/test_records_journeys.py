@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 from tests.browser.conftest import (
     click_to_page,
+    open_menu,
     playwright_or_skip,
     press,
     released,
@@ -55,6 +56,7 @@ def follow(page, link: str, exact: bool = True) -> None:
 
 def menu(page, item: str) -> None:
     """Choose `item` from the header menu."""
+    open_menu(page)
     nav = page.get_by_role("navigation", name="Menu")
     click_to_page(page, nav.get_by_role("link", name=item, exact=True))
 

@@ -20,6 +20,7 @@ from network.services import search as search_service
 from tests.browser.conftest import (
     check_page,
     fill_sign_in,
+    open_menu,
     playwright_or_skip,
     press,
     released,
@@ -49,6 +50,7 @@ def click_to_page(page, control) -> None:
 
 def menu(page, item: str) -> None:
     """Choose `item` from the header menu."""
+    open_menu(page)
     nav = page.get_by_role("navigation", name="Menu")
     click_to_page(page, nav.get_by_role("link", name=item, exact=True))
 
