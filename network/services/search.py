@@ -66,9 +66,11 @@ def parse(args, values: dict | None = None) -> search.Query | None:
     sort = args.get("sort", "relevance")
     if sort not in ("relevance", "date"):
         raise SearchError("Sort by relevance or date.")
-    query = search.Query(text=args.get("q", ""), labels=[], sort=sort, page=int(raw_page),
-                         **chosen)
-    try:  # the engines' own parser: unclosed quotes and brackets are refused here, not later
+    text = args.get("q", "")
+    if not text.strip():
+        sort = "date"  # nothing to rank by: the newest work first
+    query = search.Query(text=text, labels=[], sort=sort, page=int(raw_page), **chosen)
+    try:  # the engines' own checks (unclosed quotes and brackets are searched as words)
         search_query.validate(query)
     except search.QueryError as error:
         raise SearchError(str(error)) from error

@@ -37,13 +37,11 @@ def _page(args, save_error: str | None = None, name: str | None = None):
     """The search page for `args`; `save_error` says why the search was not saved."""
     values = search.facet_values()
     error, results, query = None, None, None
-    if args:
-        try:
-            query = search.parse(args, values)
-            results = search.run(current_user, query) if query.text.strip() or any(
-                args.getlist(f) for f in search.FACETS) else None
-        except search.SearchError as problem:
-            error = str(problem)
+    try:  # no words: the newest work the person may read (with any filters chosen)
+        query = search.parse(args, values)
+        results = search.run(current_user, query)
+    except search.SearchError as problem:
+        error = str(problem)
     form = ActionForm()
     if error:
         attach_error(form, search.SearchError(error))
