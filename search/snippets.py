@@ -69,17 +69,19 @@ def _spans(sentence: str, wanted: set[str]) -> list[tuple[int, int]]:
 
 
 def build(fields: list[tuple[str, str]], query_terms: set[str],
-          limit: int = SNIPPET_CHARS) -> str:
+          limit: int = SNIPPET_CHARS, kind: str = "") -> str:
     """An HTML-safe snippet from (field name, stored text) pairs: the best matching sentences,
-    each once, matched words in <mark>, the field named; the opening words if nothing matches."""
+    each once, matched words in <mark>, the field named (for case and lesson studies); the
+    opening words if nothing matches."""
     seen: set[str] = set()
     found = []  # (distinct terms matched, order, field, sentence, spans)
     order = 0
     for name, text in fields:
         for sentence in sentences(text):
             key = " ".join(_WORD.findall(sentence.lower()))
-            if not key or key in seen:
-                continue
+            if not key or any(key in earlier for earlier in seen) or any(
+                    earlier in key for earlier in seen if len(earlier) > 12):
+                continue  # the same words again ("Can offer X" after "X", or the reverse)
             seen.add(key)
             spans = _spans(sentence, query_terms) if query_terms else []
             matched = {stem(sentence[s:e].lower()) for s, e in spans}
@@ -90,10 +92,11 @@ def build(fields: list[tuple[str, str]], query_terms: set[str],
     # most terms first; a heading or a one-word item only when no sentence matches as well
     ranked = sorted(found, key=lambda f: (-f[0], len(f[3].split()) < 4, f[1]))
     best = [f for f in ranked if f[0]][:MAX_SENTENCES]
-    if not best:
-        return opening(" ".join(f[3] for f in found), limit)
+    if not best:  # nothing to mark: the first real sentences (not tag names or headings)
+        lines = [f[3] for f in found if len(f[3].split()) >= 5] or [f[3] for f in found]
+        return opening(" ".join(_full_stop(line) for line in lines[:4]), limit)
     best.sort(key=lambda f: f[1])  # in reading order
-    label = FIELD_NAMES.get(best[0][2], "")
+    label = "" if kind == "school" else FIELD_NAMES.get(best[0][2], "")
     room = limit - len(label)
     parts, used = [], 0
     for _, _, _, sentence, spans in best:
@@ -120,6 +123,10 @@ def _window(sentence: str, spans: list[tuple[int, int]], room: int):
     shift = 2 if start else 0
     return text, [(s - start + shift, e - start + shift) for s, e in spans
                   if s >= start and e <= end]
+
+
+def _full_stop(line: str) -> str:
+    return line if line[-1] in ".!?:;…" else line + "."
 
 
 def marked(text: str, spans: list[tuple[int, int]]) -> str:

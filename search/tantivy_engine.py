@@ -144,7 +144,8 @@ class TantivyEngine(BaseEngine):
         for key, address in found:
             doc = searcher.doc(address)
             snippet = "" if wanted is None else snip.build(
-                [(f, doc.get_first(f) or "") for f in SNIPPET_FIELDS], wanted)
+                [(f, doc.get_first(f) or "") for f in SNIPPET_FIELDS], wanted,
+                kind=doc.get_first("kind"))
             score = float(key) if isinstance(key, float) else 0.0
             hits.append(Hit(doc.get_first("id"), doc.get_first("kind"),
                             doc.get_first("record_id"), doc.get_first("title") or "",

@@ -148,7 +148,8 @@ class WhooshEngine(BaseEngine):
         fields = h.fields()
         snippet = ""
         if wanted is not None:
-            snippet = snip.build(preview_fields(fields.get("preview")), wanted)
+            snippet = snip.build(preview_fields(fields.get("preview")), wanted,
+                                 kind=fields["kind"])
         return Hit(fields["id"], fields["kind"], fields["record_id"], fields["title"],
                    snippet, float(h.score or 0.0))
 

@@ -274,3 +274,13 @@ def test_did_you_mean_is_offered_with_few_results(app, client, login, people):
     login(people["reader"])
     page = client.get("/search?q=moderaton").get_data(as_text=True)
     assert "1 result" in page and "Did you mean" in page and ">moderation</a>" in page
+
+
+def test_an_empty_search_lists_work_not_schools_unless_asked(app, people):
+    """The newest-work list holds case and lesson studies; schools only when the type is ticked."""
+    _publish(people, "Tracking pupil progress every half-term")
+    query = search_service.parse(_args(q=""))
+    kinds = {hit.kind for hit in search_service.run(people["reader"], query).hits}
+    assert kinds == {"case_study"}
+    asked = search_service.parse(_args(q="", kind="school"))
+    assert query.sort == asked.sort == "date" and asked.kind == ["school"]
