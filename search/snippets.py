@@ -92,21 +92,20 @@ def build(fields: list[tuple[str, str]], query_terms: set[str],
     # most terms first; a heading or a one-word item only when no sentence matches as well
     ranked = sorted(found, key=lambda f: (-f[0], len(f[3].split()) < 4, f[1]))
     best = [f for f in ranked if f[0]][:MAX_SENTENCES]
-    if not best:  # nothing to mark: the first real sentences (not tag names or headings)
-        lines = [f[3] for f in found if len(f[3].split()) >= 5] or [f[3] for f in found]
-        return opening(" ".join(_full_stop(line) for line in lines[:4]), limit)
+    if not best:  # nothing to mark: the first sentences, each ended
+        return opening(" ".join(_full_stop(f[3]) for f in found[:6]), limit)
     best.sort(key=lambda f: f[1])  # in reading order
-    label = "" if kind == "school" else FIELD_NAMES.get(best[0][2], "")
-    room = limit - len(label)
-    parts, used = [], 0
-    for _, _, _, sentence, spans in best:
-        if parts and used + len(sentence) > room:
+    parts, used, named = [], 0, None
+    for _, _, field, sentence, spans in best:
+        label = "" if kind == "school" else FIELD_NAMES.get(field, "")
+        intro = f"In {label}: " if label and label != named else ""
+        if parts and used + len(intro) + len(sentence) > limit:
             break
-        text, spans = _window(sentence, spans, max(room - used, 80))
-        parts.append(marked(text, spans))
-        used += len(text)
-    body = ELLIPSIS.join(parts)
-    return f"In {escape(label, quote=False)}: {body}" if label else body
+        text, spans = _window(sentence, spans, max(limit - used - len(intro), 80))
+        parts.append(escape(intro, quote=False) + marked(text, spans))
+        used += len(intro) + len(text)
+        named = label or named
+    return ELLIPSIS.join(parts)
 
 
 def _window(sentence: str, spans: list[tuple[int, int]], room: int):
