@@ -284,3 +284,12 @@ def test_an_empty_search_lists_work_not_schools_unless_asked(app, people):
     assert kinds == {"case_study"}
     asked = search_service.parse(_args(q="", kind="school"))
     assert query.sort == asked.sort == "date" and asked.kind == ["school"]
+
+
+def test_a_search_with_no_results_shows_no_empty_filters(app, client, login, people):
+    """Filters with nothing to offer are left out rather than shown as bare headings."""
+    _publish(people, "Tracking pupil progress every half-term")
+    login(people["reader"])
+    page = client.get("/search?q=zzzqqq").get_data(as_text=True)
+    assert "0 results" in page and "Priority group</legend>" not in page
+    assert "Priority group</legend>" in client.get("/search?q=tracking").get_data(as_text=True)
