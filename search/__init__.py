@@ -30,6 +30,9 @@ TEXT_FIELDS: dict[str, float] = {
     "context_text": 1.2,
     "body_text": 1.0,
 }
+# Text fields snippets are cut from, in reading order.
+SNIPPET_FIELDS = [f for f in TEXT_FIELDS if f != "title"]
+FEW_RESULTS = 3  # fewer results than this and "did you mean" is offered
 # Facet name -> Document attribute. Every facet can also be used as a filter.
 FACETS: dict[str, str] = {
     "kind": "kind",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from search import Document, Hit, Query, Results
 from search.layout import IndexDir
-from search.query import empty_facets, validate
+from search.query import empty_facets, forgiving, validate
 
 WRITE_TIMEOUT = 10.0  # seconds to wait for another writer before raising IndexBusy
 PROGRESS_EVERY = 1000
@@ -82,6 +83,7 @@ class BaseEngine:
     def search(self, q: Query) -> Results:
         """Run a query for a user who may see documents carrying any of `q.labels`."""
         validate(q)
+        q = replace(q, text=forgiving(q.text))
         if not q.labels:  # deny by default: no labels, nothing visible
             return Results(0, [], empty_facets(), None)
         with self._lock:

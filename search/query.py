@@ -19,7 +19,6 @@ STOP_WORDS = frozenset((
     "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we",
     "when", "will", "with", "yet", "you", "your",
 ))
-_BRACKETS = {")": "(", "]": "[", "}": "{"}
 
 
 @dataclass(frozen=True)
@@ -48,31 +47,22 @@ def validate(q: Query) -> None:
         value = getattr(q, name)
         if value is not None and not isinstance(value, str | list | tuple):
             raise QueryError(f"The {name} filter must be a value or a list of values.")
-    _check_balanced(q.text)
 
 
-def _check_balanced(text: str) -> None:
+def forgiving(text: str) -> str:
+    """The text as the engines read it: a quotation mark left open is read as a space, so
+    `"unclosed` searches the word (closed "phrases" before it still count as phrases).
+    Brackets and operators are plain text already, open or closed."""
     if text.count('"') % 2:
-        raise QueryError("A quotation mark is not closed.")
-    stack: list[str] = []
-    quoted = False
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif char in "([{":
-            stack.append(char)
-        elif char in _BRACKETS and (not stack or stack.pop() != _BRACKETS[char]):
-            raise QueryError(f"The bracket {char!r} has no opening partner.")
-    if stack:
-        raise QueryError(f"The bracket {stack[-1]!r} is not closed.")
+        at = text.rfind('"')
+        text = text[:at] + " " + text[at + 1:]
+    return text
 
 
 def clauses(text: str) -> list[Clause]:
-    """Split validated text into phrases (between double quotes) and whitespace-separated words."""
+    """Split text into phrases (between double quotes) and whitespace-separated words."""
     out: list[Clause] = []
-    for i, part in enumerate(text.split('"')):
+    for i, part in enumerate(forgiving(text).split('"')):
         if i % 2:
             if part.strip():
                 out.append(Clause(part.strip(), phrase=True))

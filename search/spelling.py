@@ -16,6 +16,7 @@ from search.query import STOP_WORDS
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_CANDIDATES_CHECKED = 8
+RARE_TIMES = 3  # with a few results, a word is corrected only to one this many times commoner
 
 
 def spell_words(*texts: str) -> str:
@@ -47,8 +48,12 @@ def suggest(
     known: Callable[[str], bool],
     vocabulary: Callable[[str], Iterable[tuple[str, int]]],
     visible: Callable[[str], bool],
+    some: bool = False,
 ) -> str | None:
     """The text with each unknown word replaced by its nearest visible word, or None.
+
+    When the search found `some` (a few) results, a known word may also be replaced by a
+    close word that far more documents use ("modration" in one note, "moderation" in many).
 
     known(word): the word (as the engine analyses it) matches a visible document.
     vocabulary(prefix): (word, document count) pairs from the spell field.
@@ -56,13 +61,18 @@ def suggest(
     """
     replacements: dict[str, str] = {}
     for word in {w.lower() for w in WORD.findall(text)}:
-        if word in STOP_WORDS or word.isdigit() or len(word) < 3 or known(word):
+        if word in STOP_WORDS or word.isdigit() or len(word) < 3:
+            continue
+        is_known = known(word)
+        if is_known and not some:
             continue
         limit = 1 if len(word) <= 4 else 2
+        counts = dict(vocabulary(word[0]))
+        floor = max(RARE_TIMES * counts.get(word, 0), RARE_TIMES) if is_known else 0
         ranked = sorted(
             (d, -n, term)
-            for term, n in vocabulary(word[0])
-            if (d := distance(word, term, limit)) <= limit and term != word
+            for term, n in counts.items()
+            if (d := distance(word, term, limit)) <= limit and term != word and n >= floor
         )
         for _, _, term in ranked[:MAX_CANDIDATES_CHECKED]:
             if visible(term):

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import tantivy
 
-from search import FACETS, TEXT_FIELDS, Document, Hit, IndexBusy, Query, Results
+from search import (
+    FACETS,
+    FEW_RESULTS,
+    SNIPPET_FIELDS,
+    Document,
+    Hit,
+    IndexBusy,
+    Query,
+    Results,
+)
 from search import snippets as snip
 from search.base import WRITE_TIMEOUT, BaseEngine, counted
 from search.query import STOP_WORDS, empty_facets, page_bounds, sorted_counts
@@ -26,8 +35,6 @@ from search.tantivy_support import (
     visible,
 )
 
-# Fields snippets are cut from, in the order preferred when they highlight equally.
-SNIPPET_FIELDS = [f for f in TEXT_FIELDS if f != "title"]
 WRITER_HEAP = 50_000_000
 BUILD_HEAP = 400_000_000
 SHARED = "network"  # the label every signed-in person's searches carry
@@ -85,7 +92,8 @@ class TantivyEngine(BaseEngine):
                         key=lambda kni: kni[0], reverse=True)[offset:end]
         for n, part in enumerate(parts):  # only the hits that make the page are read
             unread = [i for _, m, i in ranked if m == n and i not in part.read]
-            hits = self._hits(searcher, part.query, [part.found[i] for i in unread], q.snippets)
+            wanted = snip.terms(q.text, STOP_WORDS) if q.snippets else None
+            hits = self._hits(searcher, [part.found[i] for i in unread], wanted)
             part.read.update(zip(unread, hits, strict=True))
         facets = empty_facets()
         for part in parts:
@@ -94,8 +102,8 @@ class TantivyEngine(BaseEngine):
                     facets[facet][value] = facets[facet].get(value, 0) + n
         facets = {f: sorted_counts(counts) for f, counts in facets.items()}
         suggestion = None
-        if count == 0 and q.text.strip():
-            suggestion = self._suggest(searcher, q.text, q.labels)
+        if count < FEW_RESULTS and q.text.strip():
+            suggestion = self._suggest(searcher, q.text, q.labels, count > 0)
         return Results(count, [parts[n].read[i] for _, n, i in ranked], facets, suggestion)
 
     def _part(self, searcher, q: Query, base, labels: list[str], end: int,
@@ -130,38 +138,21 @@ class TantivyEngine(BaseEngine):
             self._kept[key] = part
         return part
 
-    def _hits(self, searcher, query, found, with_snippets: bool) -> list[Hit]:
-        generators = None  # no snippets; [] for the opening words of each hit
-        if with_snippets:
-            generators = []
-            for field in SNIPPET_FIELDS if query is not None and found else ():
-                g = tantivy.SnippetGenerator.create(searcher, query, self._schema, field)
-                g.set_max_num_chars(snip.SNIPPET_CHARS)
-                generators.append(g)
+    def _hits(self, searcher, found, wanted: set[str] | None) -> list[Hit]:
+        """Hits for the found addresses; snippets (for the query's stems `wanted`) unless None."""
         hits = []
         for key, address in found:
             doc = searcher.doc(address)
-            snippet = self._snippet(doc, generators) if generators is not None else ""
+            snippet = "" if wanted is None else snip.build(
+                [(f, doc.get_first(f) or "") for f in SNIPPET_FIELDS], wanted,
+                kind=doc.get_first("kind"))
             score = float(key) if isinstance(key, float) else 0.0
             hits.append(Hit(doc.get_first("id"), doc.get_first("kind"),
                             doc.get_first("record_id"), doc.get_first("title") or "",
                             snippet, score))
         return hits
 
-    def _snippet(self, doc, generators) -> str:
-        best, best_marks = None, 0
-        for g in generators:
-            s = g.snippet_from_doc(doc)
-            marks = len(s.highlighted())
-            if marks > best_marks:
-                best, best_marks = s, marks
-        if best is None:
-            return snip.opening(" ".join(doc.get_first(f) or "" for f in SNIPPET_FIELDS))
-        text = best.fragment()
-        spans = [(r.start, r.end) for r in best.highlighted()]
-        return snip.marked(text, snip.byte_spans_to_chars(text, spans))
-
-    def _suggest(self, searcher, text: str, labels: list[str]) -> str | None:
+    def _suggest(self, searcher, text: str, labels: list[str], some: bool) -> str | None:
         s = self._schema
 
         def exists(q) -> bool:
@@ -177,7 +168,7 @@ class TantivyEngine(BaseEngine):
         def in_spell(word: str) -> bool:
             return exists(tantivy.Query.term_query(s, "spell", word))
 
-        return suggest(text, known, vocabulary, in_spell)
+        return suggest(text, known, vocabulary, in_spell, some)
 
     def _more_like_this(self, doc_id: str, labels: list[str], limit: int) -> list[Hit]:
         s = self._schema
@@ -194,7 +185,7 @@ class TantivyEngine(BaseEngine):
             (tantivy.Occur.Must, labelled(s, labels)),
             (tantivy.Occur.MustNot, by_id),
         ])
-        return self._hits(searcher, None, searcher.search(q, limit=limit).hits, True)
+        return self._hits(searcher, searcher.search(q, limit=limit).hits, set())
 
     def _plain_search(self, text: str, limit: int = 10) -> list[str]:
         """Top ids for `text` with NO label filter: for benchmarks only, never for users."""

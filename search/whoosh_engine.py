@@ -11,15 +11,25 @@ from datetime import datetime
 from pathlib import Path
 
 import whoosh.codec.base
-from whoosh import highlight, query, sorting
+from whoosh import query, sorting
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import TermNotFound
 
-from search import FACETS, TEXT_FIELDS, Document, Hit, IndexBusy, Query, Results
+from search import (
+    FACETS,
+    FEW_RESULTS,
+    SNIPPET_FIELDS,
+    TEXT_FIELDS,
+    Document,
+    Hit,
+    IndexBusy,
+    Query,
+    Results,
+)
 from search import snippets as snip
 from search.base import WRITE_TIMEOUT, BaseEngine, counted
-from search.query import empty_facets, page_bounds, sorted_counts, utc
+from search.query import STOP_WORDS, empty_facets, page_bounds, sorted_counts, utc
 from search.spelling import spell_words, suggest
 
 # Whoosh names new segments with the `random` module: a process that seeds it (a test
@@ -42,22 +52,20 @@ UNDATED = datetime(1900, 1, 1)
 OPTIMIZE_AFTER_REBUILD = False
 
 
-class MarkFormatter(highlight.Formatter):
-    """Highlights as escaped text with <mark> around matched words."""
-
-    between = snip.ELLIPSIS
-
-    def _text(self, text):
-        return snip.marked(text, [])
-
-    def format_token(self, text, token, replace=False):
-        return snip.marked(highlight.get_text(text, token, replace), [(0, 10**9)])
+def preview_fields(stored) -> list[tuple[str, str]]:
+    """The stored (field, text) pairs snippets are cut from (one unnamed text in old indexes)."""
+    if isinstance(stored, str):
+        return [("body_text", stored)]
+    return [(name, text) for name, text in stored or ()]
 
 
 def to_fields(doc: Document) -> dict:
     """The Whoosh field values for a document."""
-    out = {name: getattr(doc, name) for name in TEXT_FIELDS}
-    out.update(id=doc.id, kind=doc.kind, record_id=doc.record_id, preview=doc.preview_text(),
+    # Indexed as plain text: Whoosh's tokenizer would keep markdown's `*` on a word
+    # ("*oral") and that word would never match.
+    out = {name: snip.plain(getattr(doc, name)) for name in TEXT_FIELDS}
+    out.update(id=doc.id, kind=doc.kind, record_id=doc.record_id,
+               preview=[(f, getattr(doc, f)) for f in SNIPPET_FIELDS if getattr(doc, f)],
                labels=",".join(v.replace(",", " ") for v in doc.labels),
                spell=spell_words(doc.title, doc.preview_text()))
     for facet in FACETS:
@@ -127,24 +135,21 @@ class WhooshEngine(BaseEngine):
             options = {"sortedby": sorting.FieldFacet("published", reverse=True)} \
                 if q.sort == "date" else {}
             results = searcher.search(text_q, limit=limit, filter=only, **options)
-            if q.snippets:  # highlight only the page shown
-                results.fragmenter = highlight.ContextFragmenter(
-                    maxchars=snip.SNIPPET_CHARS, surround=60)
-                results.formatter = MarkFormatter()
-            hits = [self._hit(h, q.snippets) for h in results[offset:limit]]
+            wanted = snip.terms(q.text, STOP_WORDS) if q.snippets else None
+            hits = [self._hit(h, wanted) for h in results[offset:limit]]
         facets = self._facets(matched) if q.facets and total else empty_facets()
         suggestion = None
-        if total == 0 and q.text.strip():
+        if total < FEW_RESULTS and q.text.strip():
             suggestion = self._suggest(searcher, q.text, Bits(_join(allowed),
-                                                              searcher.doc_count_all()))
+                                                              searcher.doc_count_all()), total > 0)
         return Results(total, hits, facets, suggestion)
 
-    def _hit(self, h, with_snippet: bool) -> Hit:
+    def _hit(self, h, wanted: set[str] | None) -> Hit:
         fields = h.fields()
         snippet = ""
-        if with_snippet:
-            preview = fields.get("preview", "")
-            snippet = h.highlights("body_text", text=preview, top=2) or snip.opening(preview)
+        if wanted is not None:
+            snippet = snip.build(preview_fields(fields.get("preview")), wanted,
+                                 kind=fields["kind"])
         return Hit(fields["id"], fields["kind"], fields["record_id"], fields["title"],
                    snippet, float(h.score or 0.0))
 
@@ -161,7 +166,7 @@ class WhooshEngine(BaseEngine):
                         counter[value] += n
         return {facet: sorted_counts(c) for facet, c in counts.items()}
 
-    def _suggest(self, searcher, text: str, allowed: Bits) -> str | None:
+    def _suggest(self, searcher, text: str, allowed: Bits, some: bool) -> str | None:
         reader = searcher.reader()
 
         def visible(field: str, word: str) -> bool:
@@ -178,7 +183,7 @@ class WhooshEngine(BaseEngine):
             words = (w.decode("utf-8") for w in reader.expand_prefix("spell", prefix))
             return ((w, reader.doc_frequency("spell", w)) for w in words)
 
-        return suggest(text, known, vocabulary, lambda w: visible("spell", w))
+        return suggest(text, known, vocabulary, lambda w: visible("spell", w), some)
 
     def _more_like_this(self, doc_id: str, labels: list[str], limit: int) -> list[Hit]:
         searcher = self._refresh()
@@ -188,11 +193,13 @@ class WhooshEngine(BaseEngine):
         allowed = Bits(_join(self._allowed(labels, {})), searcher.doc_count_all())
         if docnum not in allowed:  # the source must be visible, or its words would leak
             return []
-        preview = searcher.stored_fields(docnum).get("preview", "")
+        preview = "\n".join(t for _, t in preview_fields(
+            searcher.stored_fields(docnum).get("preview")))
         results = searcher.more_like(docnum, "body_text", text=preview, top=limit,
                                      numterms=12, filter=allowed)
         return [Hit(h["id"], h["kind"], h["record_id"], h["title"],
-                    snip.opening(h.get("preview", "")), float(h.score or 0.0)) for h in results]
+                    snip.build(preview_fields(h.get("preview")), set()),
+                    float(h.score or 0.0)) for h in results]
 
     def _plain_search(self, text: str, limit: int = 10) -> list[str]:
         """Top ids for `text` with NO label filter: for benchmarks only, never for users."""

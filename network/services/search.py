@@ -22,6 +22,7 @@ from search import query as search_query
 
 FACETS = ("kind", "group", "barrier", "element", "phase", "region")
 KINDS = {"case_study": "Case studies", "lesson_study": "Lesson studies", "school": "Schools"}
+WORK_KINDS = ("case_study", "lesson_study")  # what an empty search lists, newest first
 PHASES = ("Primary", "Secondary", "All-through", "Special")
 MAX_SAVED = 50  # saved searches a person may keep: each is run for every publication
 REGIONS = ("East Midlands", "East of England", "London", "North East", "North West",
@@ -66,9 +67,12 @@ def parse(args, values: dict | None = None) -> search.Query | None:
     sort = args.get("sort", "relevance")
     if sort not in ("relevance", "date"):
         raise SearchError("Sort by relevance or date.")
-    query = search.Query(text=args.get("q", ""), labels=[], sort=sort, page=int(raw_page),
-                         **chosen)
-    try:  # the engines' own parser: unclosed quotes and brackets are refused here, not later
+    text = args.get("q", "")
+    if not text.strip():  # nothing to rank by: the newest work first (schools when asked)
+        sort = "date"
+        chosen["kind"] = chosen["kind"] or list(WORK_KINDS)
+    query = search.Query(text=text, labels=[], sort=sort, page=int(raw_page), **chosen)
+    try:  # the engines' own checks (unclosed quotes and brackets are searched as words)
         search_query.validate(query)
     except search.QueryError as error:
         raise SearchError(str(error)) from error

@@ -93,18 +93,18 @@ def test_publishing_only_queues_the_alert_when_a_consumer_runs_the_jobs(
         jobs.queue.storage.flush_all()
 
 
-def test_a_saved_search_that_does_not_parse_is_refused_on_the_form(app, login, records_world):
+def test_a_saved_search_with_open_brackets_is_kept_as_words(app, login, records_world):
+    """Syntax the search page reads as plain words is saved like any other search."""
     world = records_world
     browser = login(world.reader)
     token = csrf_token(browser, "/search?q=tracking")
-    answer = browser.post("/search/saved", data={"q": "(", "name": "Broken",
+    answer = browser.post("/search/saved", data={"q": "(", "name": "Brackets",
                                                  "csrf_token": token})
-    page = answer.get_data(as_text=True)
-    assert answer.status_code == 400
-    assert "govuk-error-summary" in page and "is not closed" in page
-    assert db.session.scalar(select(func.count(SavedSearch.id))) == 0
+    assert answer.status_code == 302
+    search_service.save(world.reader, "Quote", {"q": ['"unclosed']})
+    assert db.session.scalar(select(func.count(SavedSearch.id))) == 2
     with pytest.raises(search_service.SearchError):
-        search_service.save(world.reader, "Broken", {"q": ['"unclosed']})
+        search_service.save(world.reader, "Too long", {"q": ["x" * 501]})
 
 
 def test_the_51st_saved_search_is_refused(app, login, records_world):

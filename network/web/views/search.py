@@ -15,7 +15,8 @@ FACET_LABELS = [("kind", "Type"), ("group", "Priority group"), ("barrier", "Barr
 
 def _checkboxes(values: dict, results, args) -> list[tuple[str, str, list[tuple]]]:
     """Per facet: its name, its legend and its boxes as (value, text, count, ticked): after a
-    search, only the values with results or ticked; before one, every value."""
+    search, only the values with results or ticked (facets left with none are left out);
+    before one, every value."""
     boxes = []
     for name, label in FACET_LABELS:
         counts = results.facets.get(name, {}) if results else {}
@@ -24,7 +25,7 @@ def _checkboxes(values: dict, results, args) -> list[tuple[str, str, list[tuple]
             (value, text, counts.get(value, 0), value in ticked)
             for value, text in values[name].items()
             if counts.get(value) or value in ticked or not results]))
-    return boxes
+    return [facet for facet in boxes if facet[2]]  # no empty legends when nothing matched
 
 
 @bp.get("")
@@ -37,13 +38,11 @@ def _page(args, save_error: str | None = None, name: str | None = None):
     """The search page for `args`; `save_error` says why the search was not saved."""
     values = search.facet_values()
     error, results, query = None, None, None
-    if args:
-        try:
-            query = search.parse(args, values)
-            results = search.run(current_user, query) if query.text.strip() or any(
-                args.getlist(f) for f in search.FACETS) else None
-        except search.SearchError as problem:
-            error = str(problem)
+    try:  # no words: the newest work the person may read (with any filters chosen)
+        query = search.parse(args, values)
+        results = search.run(current_user, query)
+    except search.SearchError as problem:
+        error = str(problem)
     form = ActionForm()
     if error:
         attach_error(form, search.SearchError(error))
