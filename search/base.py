@@ -88,7 +88,10 @@ class BaseEngine:
             return Results(0, [], empty_facets(), None)
         with self._lock:
             self._follow_swaps()
-            return self._search(q)
+            found = self._search(q)
+        if q.sort == "date":  # newest first ranks nothing: no engine's sort key leaks out
+            found = replace(found, hits=[replace(h, score=0.0) for h in found.hits])
+        return found
 
     def more_like_this(self, doc_id: str, labels: list[str], limit: int = 5) -> list[Hit]:
         """Documents similar to `doc_id`, if that document is visible with `labels`."""

@@ -149,6 +149,17 @@ def test_sort_by_date_newest_first_undated_last(engine):
     assert ids(results) == ["lesson_study:1", "case_study:3", "school:2"]
 
 
+def test_newest_first_scores_nothing_so_no_timestamp_leaks(engine):
+    """Sorted by date, a hit's score is 0 on both engines: the engines' sort keys (a
+    publication instant to the microsecond) never reach a reader, with or without words."""
+    docs = [make_doc(n, labels=["network"]) for n in (1, 2, 3)]
+    docs[0].published = datetime(2025, 5, 1, 12, 0, 0, 123456, tzinfo=UTC)
+    engine.upsert(docs)
+    for text in ("moderation", ""):
+        results = engine.search(Query(text, labels=["network"], sort="date"))
+        assert results.hits and {h.score for h in results.hits} == {0.0}
+
+
 def test_pagination(filled):
     seen = []
     for page in (1, 2, 3):
