@@ -46,6 +46,9 @@ def values_for(world, rule, own_cluster: bool) -> dict:
         "milestone_id": side.milestone.id,
         "measure_id": side.measure.id,
         "grant_id": side.grant.id,
+        "step": "context",  # a step of a record written in steps (the record decides first)
+        "lesson": 1,  # a research lesson's number within B's record
+        "action": 1,  # an action's number within B's record or evaluation
     }
     unknown = set(rule.arguments) - set(known)
     assert not unknown, f"teach tests/routes.py the parameter(s) {unknown} of {rule.rule}"
