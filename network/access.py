@@ -214,7 +214,8 @@ RULES.update({
     (School, "ask_support"): lambda a, s: _leads(a, s.id),
     (School, "find_partners"): lambda a, s: _leads(a, s.id) or _asked_by(a, s),
     (SupportRequest, "view"): lambda a, r: _leads(a, r.school_id) or _brokers(a, r),
-    (SupportRequest, "propose"): lambda a, r: _brokers(a, r) and r.status != "withdrawn",
+    (SupportRequest, "broker"): _brokers,  # sees the school's needs and its candidates
+    (SupportRequest, "propose"): lambda a, r: _brokers(a, r) and r.wants_candidates,
     (SupportRequest, "withdraw"): lambda a, r: _leads(a, r.school_id) and r.status == "open",
     (Partnership, "view"): lambda a, p: _party(a, p) or _oversees(a, p),
     (Partnership, "decide"): _decides,

@@ -402,3 +402,19 @@ def test_candidates_are_ranked_on_what_the_request_names(no_csrf, app, login, br
     assert "where you rate" not in page
     assert STRONG_AD not in page
     assert STRONG_AD in _page(head.get(f"/schools/{net.seeker.id}/partners"))
+
+
+def test_no_second_proposal_while_a_partnership_is_under_way(no_csrf, app, login, two_clusters):
+    """A request whose partnership is active offers no candidates to propose: the page says
+    where it stands, and a proposal posted anyway is refused and nothing is created."""
+    a = two_clusters.A
+    coordinator = login(a.people["coordinator"])
+    page = coordinator.get(f"/support-requests/{a.support.id}").get_data(as_text=True)
+    assert "/propose" not in page
+    assert coordinator.get(f"/support-requests/{a.support.id}/propose").status_code == 403
+    answer = coordinator.post(f"/support-requests/{a.support.id}/propose", data={
+        "supporting_school_id": str(a.partnership.supporting_school_id)})
+    assert answer.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Partnership.id)).where(
+            Partnership.request_id == a.support.id)) == 1

@@ -67,9 +67,19 @@ def test_each_role_sees_its_own_waiting_work(app, login, world):
                         f"{a.join_request.register_entry.name} to join {a.cluster.name}")
     assert join == f"/clusters/{a.cluster.id}/join-requests/{a.join_request.id}"
     _acts_there(coordinator, join, "Approve")
-    propose = _line(todos, f"Propose a partner for {a.school.name}'s request for support")
-    assert propose == f"/support-requests/{a.support.id}"
-    _acts_there(coordinator, propose, f"<title>Request for support: {a.school.name}")
+    # The world's request already has an active partnership: nothing to propose for it.
+    assert _line(todos, f"Propose a partner for {a.school.name}'s request for support") is None
+    with app.app_context():
+        fresh = SupportRequest(school_id=a.support.school_id, cluster_id=a.cluster.id,
+                               requester_id=people["headteacher"].id, standards=["CE2.A"],
+                               barriers=[], hopes="Help with tracking again.")
+        db.session.add(fresh)
+        db.session.commit()
+        fresh_id, asking = fresh.id, fresh.school.name
+    todos = _todos(_home(app, login, people["coordinator"])[0])
+    propose = _line(todos, f"Propose a partner for {asking}'s request for support")
+    assert propose == f"/support-requests/{fresh_id}"
+    _acts_there(coordinator, propose, f"<title>Request for support: {asking}")
     report = _line(todos, f"Report your school's progress on “First visit” "
                           f"({_pair(a.partnership)}), due today")
     assert report == f"/partnerships/{a.partnership.id}"
@@ -96,7 +106,8 @@ def test_each_role_sees_its_own_waiting_work(app, login, world):
     # The B cluster's coordinator sees B's work only.
     page = _home(app, login, world.B.people["coordinator"])[0]
     assert a.cluster.name not in page and a.school.name not in page
-    assert _line(_todos(page), f"Propose a partner for {world.B.school.name}'s request")
+    assert _line(_todos(page), "Approve or refuse B Outsider's request")
+    assert not _line(_todos(page), f"Propose a partner for {asking}'s request")
 
 
 @pytest.mark.parametrize("role", ["member", "leading_teacher"])

@@ -75,7 +75,7 @@ def _hoped(school, partner_id):
 def support_request(support_id: int):
     """The request; for its brokers, the school's needs and the candidates with reasons."""
     asked = support.get(current_user, support_id)
-    broker = can(current_user, "propose", asked)
+    broker = can(current_user, "broker", asked)
     found = needs = needs_term = hoped = None
     if broker:
         found = matcher.ranked(asked.school, 10, {}, broker=current_user, asked=asked)
