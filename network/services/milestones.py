@@ -10,10 +10,20 @@ from network.access import require
 from network.extensions import db
 from network.services import agreements
 from network.services.errors import Invalid
-from network.services.partnership_people import SIDES, everyone, get, names, side_of, tell
+from network.services.partnership_people import (
+    SIDES,
+    everyone,
+    get,
+    names,
+    overseers_of,
+    side_of,
+    tell,
+)
 
 # The worse of two schools' statuses wins, so a milestone looks done only when both say so.
 _WORST_FIRST = ("missed", "at_risk", "on_track", "planned")
+_HEARD = {"done": "is met: both schools say it is done", "at_risk": "is at risk",
+          "missed": "was missed"}
 
 
 def overall(supported: str, supporting: str) -> str:
@@ -81,6 +91,7 @@ def report(actor: User, milestone_id: int, status: str, note: str,
     # the same moment still derive the right overall status (PostgreSQL; SQLite writes one
     # at a time anyway).
     found = db.session.get(Milestone, found.id, with_for_update=True, populate_existing=True)
+    before = found.status
     setattr(found, f"{side}_status", status)
     found.status = overall(found.supported_status, found.supporting_status)
     db.session.add(MilestoneNote(milestone_id=found.id, author_id=actor.id,
@@ -90,6 +101,11 @@ def report(actor: User, milestone_id: int, status: str, note: str,
     tell(everyone(partnership), f"{names(partnership)}: {actor.school.name} reports milestone "
                                 f"{found.title!r} {status.replace('_', ' ')}{met}",
          partnership, skip=actor, body=note.strip())
+    if found.status in ("done", "at_risk", "missed") and before != found.status:
+        # Those who follow the partnership hear when a milestone is met or slips, not of
+        # every note (the notes stay on the partnership page).
+        tell(overseers_of(partnership), f"{names(partnership)}: milestone {found.title!r} "
+                                        f"{_HEARD[found.status]}", partnership)
     audit.record(actor, "milestone reported", f"milestone:{found.id}", f"{side}: {status}")
     db.session.commit()
     return found

@@ -4,7 +4,7 @@ proposal, agreement, milestone and closing services, which otherwise import one 
 
 from sqlalchemy import select
 
-from models import Partnership, User
+from models import OversightGrant, Partnership, User
 from network.access import get_visible_or_404
 from network.extensions import db
 from network.services import inbox
@@ -51,6 +51,16 @@ def everyone(partnership: Partnership) -> list[User]:
     people = {partnership.broker_id: partnership.broker}
     people.update({p.id: p for p in heads_of(partnership)})
     return list(people.values())
+
+
+def overseers_of(partnership: Partnership) -> list[User]:
+    """The advisers, trust leads and governors who follow the partnership: grants accepted
+    and not revoked, people still active."""
+    rows = db.session.scalars(select(User).join(
+        OversightGrant, OversightGrant.user_id == User.id).where(
+        OversightGrant.partnership_id == partnership.id, OversightGrant.revoked_at.is_(None),
+        User.is_active.is_(True)).order_by(User.id))
+    return list(dict.fromkeys(rows))
 
 
 _everyone = everyone  # the name reminders (services/digests.py) use

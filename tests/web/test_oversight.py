@@ -300,3 +300,35 @@ def test_the_report_lists_what_is_due_next_term(no_csrf, app, login, two_cluster
         f"/partnerships/{a.partnership.id}/report"))
     due = page.split(f"Due next term ({terms.label(*nxt)})")[1]
     assert "Joint book look" in due.split("</ul>")[0]
+
+
+def test_overseers_hear_when_a_milestone_slips_or_is_met(no_csrf, app, login, two_clusters):
+    """Those following the partnership get a notice naming both schools when a milestone is
+    at risk and when both schools say it is done; not for an on-track note, and not once
+    their access is revoked."""
+    a = two_clusters.A
+    milestone, key = a.milestone, f"m{a.milestone.id}"
+    governor, adviser = a.people["governor"], a.people["la_adviser"]
+    head = _as(app, login, a.people["coordinator"])  # head of the supporting school
+    assert head.post(f"/oversight-grants/{a.grant.id}/revoke").status_code == 302  # adviser's
+
+    def heard(person) -> list[str]:
+        return list(db.session.scalars(select(InboxMessage.subject).where(
+            InboxMessage.user_id == person.id).order_by(InboxMessage.id)))
+
+    assert head.post(f"/milestones/{milestone.id}", data={
+        f"{key}-status": "on_track", f"{key}-note": "Going well."}).status_code == 302
+    assert heard(governor) == []
+    assert head.post(f"/milestones/{milestone.id}", data={
+        f"{key}-status": "at_risk", f"{key}-note": "A visit was cancelled."}).status_code == 302
+    both = f"{a.partnership.supported.name} and {a.partnership.supporting.name}"
+    assert heard(governor) == [f"{both}: milestone 'First visit' is at risk"]
+    supported_head = _as(app, login, a.people["headteacher"])
+    for browser in (head, supported_head):
+        assert browser.post(f"/milestones/{milestone.id}", data={
+            f"{key}-status": "done", f"{key}-note": "Visited.",
+            f"{key}-evidence": "Notes of the visit."}).status_code == 302
+    assert heard(governor)[-1] == f"{both}: milestone 'First visit' is met: both schools " \
+                                  "say it is done"
+    assert len(heard(governor)) == 2
+    assert not any("milestone" in s for s in heard(adviser))  # revoked before any of it
