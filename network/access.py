@@ -233,6 +233,8 @@ RULES.update({
     (Partnership, "review"): lambda a, p: p.status == "active" and not p.closing
     and _heads_or_broker(a, p),
     (Partnership, "agree_close"): _agrees_to_close,
+    (Partnership, "stop_closing"): lambda a, p: p.status == "active" and bool(p.closing)
+    and _heads_or_broker(a, p),
     (Partnership, "write_case_study"): lambda a, p: p.status == "closed"
     and _leads(a, p.supported_school_id),
 })

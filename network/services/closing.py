@@ -124,6 +124,23 @@ def agree(actor: User, partnership_id: int, reason: str = "") -> Partnership:
     return partnership
 
 
+def stop(actor: User, partnership_id: int, reason: str) -> Partnership:
+    """Stop closing before it completes: the partnership carries on as before, the agreements
+    given so far lapse, and everyone hears why. Closing can be started again later."""
+    partnership = get(actor, partnership_id)
+    require(actor, "stop_closing", partnership)
+    if not reason.strip():
+        raise Invalid("Say why the partnership should carry on", "reason")
+    partnership.closing = None
+    tell(everyone(partnership), f"{names(partnership)}: {actor.name} stopped closing the "
+                                "partnership: it carries on", partnership, skip=actor,
+         body=reason.strip())
+    audit.record(actor, "partnership closing stopped", f"partnership:{partnership.id}",
+                 reason.strip()[:200])
+    _commit_or_refuse()
+    return partnership
+
+
 def _commit_or_refuse() -> None:
     """Commit, or (when another party changed the partnership at the same moment) undo and
     ask the person to read the page again."""

@@ -350,3 +350,32 @@ def test_an_lle_whose_cluster_has_no_other_coordinator_cannot_propose_their_own_
     assert refused.status_code == 400
     assert "but you can approve your conflict of interest" in _page(refused)
     assert db.session.scalar(select(func.count(Partnership.id))) == 0
+
+
+def test_closing_can_be_stopped_with_a_reason_and_the_partnership_carries_on(
+        no_csrf, app, login, brokers):
+    """A head who does not want to close says why; the agreements given lapse, everyone hears
+    it, the review can be started again, and people outside the partnership cannot stop it."""
+    net = brokers
+    head, away, lle, partnership, url = _active(app, login, net)
+    assert head.post(f"{url}/closing/stop", data={"reason": "x"}).status_code == 403  # not yet
+    assert lle.post(f"{url}/review", data={"summary": "Tracking is consistent.",
+                                           "confirm": "yes"}).status_code == 302
+    assert _as(app, login, net.senior).post(f"{url}/closing/stop",
+                                            data={"reason": "x"}).status_code == 403
+    refused = away.post(f"{url}/closing/stop", data={"reason": " "})
+    assert refused.status_code == 400
+    assert "Say why the partnership should carry on" in _page(refused)
+    assert _fresh(partnership.id).closing["agreed"] == {"broker": net.lle.id}
+    assert away.post(f"{url}/closing/stop", data={
+        "reason": "Our moderation work is half done."}).status_code == 302
+    carried_on = _fresh(partnership.id)
+    assert carried_on.status == "active" and carried_on.closing is None
+    for person in (net.head, net.lle):
+        assert any(s.endswith("stopped closing the partnership: it carries on")
+                   for s in _inbox(person))
+    assert head.post(f"{url}/close", data={"confirm": "yes"}).status_code == 403
+    assert "Review the impact and start closing" in _page(head.get(url))
+    assert head.post(f"{url}/review", data={"summary": "Done now.",
+                                            "confirm": "yes"}).status_code == 302
+    assert _fresh(partnership.id).closing["summary"] == "Done now."

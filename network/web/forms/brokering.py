@@ -233,6 +233,14 @@ class CloseForm(FlaskForm):
     submit = SubmitField("Agree to close the partnership", widget=GovSubmitInput())
 
 
+class StopClosingForm(FlaskForm):
+    """Stopping a closing that has started, so the partnership carries on."""
+
+    reason = _text("Why the partnership should carry on", "The reason", limit=2000,
+                   required="Say why the partnership should carry on")
+    submit = SubmitField("Stop closing and carry on", widget=GovSubmitInput())
+
+
 class DigestForm(FlaskForm):
     """How often unread notices are emailed."""
 

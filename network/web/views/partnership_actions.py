@@ -21,6 +21,7 @@ from network.web.forms.brokering import (
     ProgressForm,
     ReviewForm,
     SignForm,
+    StopClosingForm,
     term_choices,
 )
 from network.web.views import attach_error, carry_out
@@ -188,6 +189,21 @@ def close(partnership_id: int):
     return _partnership_page(found, close=form)
 
 
+@bp.post("/partnerships/<int:partnership_id>/closing/stop")
+def stop_closing(partnership_id: int):
+    """Stop a closing that has started: the partnership carries on (closing can start again)."""
+    found = service.get(current_user, partnership_id)
+    require(current_user, "stop_closing", found)
+    form = StopClosingForm()
+    if form.validate_on_submit():
+        answer = carry_out(form, lambda: closing.stop(current_user, found.id, form.reason.data),
+                           url_for("brokering.partnership", partnership_id=found.id),
+                           "Closing is stopped: the partnership carries on.")
+        if answer:
+            return answer
+    return _partnership_page(found, stop_closing=form)
+
+
 def _confirm_closing(partnership, starting: bool):
     """The confirmation page before agreeing to close: whether this agreement closes the
     partnership, and what is still missing from its impact review."""
@@ -207,8 +223,10 @@ def _confirm_closing(partnership, starting: bool):
                caption=f"{partnership.supporting.name} supporting {partnership.supported.name}",
                happens=happens,
                warnings=closing.loose_ends(partnership, closing.impact(partnership)),
-               cannot_undo="You cannot undo this: you cannot take back your agreement, and a "
-                           "closed partnership cannot be reopened.",
+               cannot_undo="You cannot undo this once the partnership closes: a closed "
+                           "partnership cannot be reopened. Until then, any of you can stop "
+                           "closing and carry on." if not closes_now else
+                           "You cannot undo this: a closed partnership cannot be reopened.",
                yes="Yes, close the partnership" if closes_now else
                "Yes, agree to close the partnership",
                back=url_for("brokering.review" if starting else "brokering.partnership",

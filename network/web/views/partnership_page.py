@@ -16,6 +16,7 @@ from network.web.forms.brokering import (
     MilestoneForm,
     ProgressForm,
     SignForm,
+    StopClosingForm,
     term_choices,
 )
 
@@ -27,6 +28,7 @@ def _partnership_page(partnership, progress=None, **forms):
     forms.setdefault("decision", DecisionForm(formdata=None))
     forms.setdefault("conflict", ConflictForm(formdata=None))
     forms.setdefault("close", CloseForm(formdata=None))
+    forms.setdefault("stop_closing", StopClosingForm(formdata=None))
     pending = agreements.awaiting(partnership)
     forms.setdefault("sign", SignForm(formdata=None, number=pending.number if pending else ""))
     forms.setdefault("milestone", MilestoneForm(formdata=None))
@@ -48,6 +50,7 @@ def _partnership_page(partnership, progress=None, **forms):
         report=can(current_user, "report", partnership),
         review=can(current_user, "review", partnership),
         agree_close=can(current_user, "agree_close", partnership),
+        stop_closing=can(current_user, "stop_closing", partnership),
         change=can(current_user, "change_agreement", partnership),
         sign=can(current_user, "sign_agreement", partnership) and pending is not None,
         changes=agreements.compare(force, pending) if force and pending else None,
