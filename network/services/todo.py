@@ -6,7 +6,7 @@ approve, sign, review...), so home never offers what the page would then refuse.
 only narrow the candidates to the actor's school, cluster or brokering; the rules decide.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
@@ -58,6 +58,19 @@ def for_actor(actor: User, today: date | None = None) -> list[Todo]:
             + _evaluation(actor, today))
 
 
+def for_partnership(actor: User, partnership: Partnership,
+                    today: date | None = None) -> list[Todo]:
+    """What is waiting on the actor in this one partnership, each line leading to the part
+    of its page where it is done (the partnership page's "Next for you")."""
+    if not (actor.is_authenticated and actor.is_active):
+        return []
+    named = pairing(partnership)
+    return [replace(t, text=t.text.replace(f" ({named})", "").replace(f": {named}", "")
+                    .replace(f", {named}", ""))
+            for t in _partnership_decisions(actor, [partnership])
+            + _milestones(actor, [partnership], today or date.today())]
+
+
 def new_on_barriers(actor: User) -> list[published_work.Work]:
     """The few newest published records on the barriers the actor's school faces."""
     if actor.school is None:
@@ -96,17 +109,21 @@ def _partnership_decisions(actor: User, partnerships: list[Partnership]) -> list
         if can(actor, "approve_conflict", p):
             found.append(Todo(f"Approve or refuse the conflict of interest: {p.broker.name} "
                               f"proposes their own school, {pairing(p)}",
-                              "brokering.partnership", where))
+                              "brokering.partnership",
+                              {**where, "_anchor": "section-conflict"}))
         if can(actor, "decide", p):
             found.append(Todo(f"Decide on the partnership proposed by {p.broker.name}: "
-                              f"{pairing(p)}", "brokering.partnership", where))
+                              f"{pairing(p)}", "brokering.partnership",
+                              {**where, "_anchor": "section-decision"}))
         if can(actor, "sign_agreement", p):
             number = p.agreements[-1].number
             found.append(Todo(f"Sign the changed support agreement (version {number}): "
-                              f"{pairing(p)}", "brokering.partnership", where))
+                              f"{pairing(p)}", "brokering.partnership",
+                              {**where, "_anchor": "section-agreement"}))
         if can(actor, "agree_close", p):
             found.append(Todo(f"Agree to close the partnership, or say why not: {pairing(p)}",
-                              "brokering.partnership", where))
+                              "brokering.partnership",
+                              {**where, "_anchor": "section-closing"}))
     return found
 
 
@@ -132,7 +149,8 @@ def _milestones(actor: User, partnerships: list[Partnership], today: date) -> li
             f"{'overdue since' if overdue else 'due'} {m.due_on:%-d %B %Y}"
         found.append(Todo(f"Report your school's progress on “{m.title}” "
                           f"({pairing(m.partnership)}), {when}",
-                          "brokering.partnership", {"partnership_id": m.partnership_id},
+                          "brokering.partnership", {"partnership_id": m.partnership_id,
+                                                    "_anchor": f"milestone-{m.id}"},
                           overdue))
     return found
 

@@ -133,7 +133,9 @@ def fill_agreement(page) -> None:
 def report_done(page, path: str, note: str) -> None:
     """A school's leader reports the milestone done for their school, with the evidence."""
     visit(page, path)
-    page.get_by_text(f"Report your school's progress on {MILESTONE}").click()
+    # "Next for you" leads to the milestone's form, opening it where it sits on the page.
+    page.get_by_role("list", name="Next for you").get_by_role(
+        "link", name=f"Report your school's progress on “{MILESTONE}”", exact=False).click()
     group = page.get_by_role("group", name=f"Your school's status on {MILESTONE}")
     group.get_by_label("Done", exact=True).check()
     form = page.locator("form").filter(has=group)

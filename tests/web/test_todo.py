@@ -48,9 +48,12 @@ def _line(todos: dict[str, str], start: str) -> str | None:
 
 def _acts_there(browser, href: str, action: str) -> None:
     """The linked page opens and holds the control (a form's action) that does the thing."""
-    response = browser.get(href)
+    path, _, anchor = href.partition("#")
+    response = browser.get(path)
     assert response.status_code == 200, href
-    assert action in html.unescape(response.get_data(as_text=True)), (href, action)
+    page = html.unescape(response.get_data(as_text=True))
+    assert action in page, (href, action)
+    assert not anchor or f'id="{anchor}"' in page, href  # the link lands on its place
 
 
 def _pair(p: Partnership) -> str:
@@ -82,7 +85,7 @@ def test_each_role_sees_its_own_waiting_work(app, login, world):
     _acts_there(coordinator, propose, f"<title>Request for support: {asking}")
     report = _line(todos, f"Report your school's progress on “First visit” "
                           f"({_pair(a.partnership)}), due today")
-    assert report == f"/partnerships/{a.partnership.id}"
+    assert report == f"/partnerships/{a.partnership.id}#milestone-{a.milestone.id}"
     _acts_there(coordinator, report, f"/milestones/{a.milestone.id}")
     start = _line(todos, f"Start this term's self-evaluation ({label})")
     _acts_there(coordinator, start, "Start")
@@ -133,7 +136,7 @@ def test_both_heads_decide_a_proposal_until_their_school_has(app, login, world):
     expected = f"Decide on the partnership proposed by A Lle: {_pair(p)}"
     for role in ("headteacher", "coordinator"):  # the coordinator heads the supporting school
         page, browser = _home(app, login, world.A.people[role])
-        assert _todos(page).get(expected) == f"/partnerships/{p.id}"
+        assert _todos(page).get(expected) == f"/partnerships/{p.id}#section-decision"
         _acts_there(browser, f"/partnerships/{p.id}", f"/partnerships/{p.id}/decision")
     for role in ("senior_leader", "lle", "member"):
         assert expected not in _todos(_home(app, login, world.A.people[role])[0])
@@ -147,7 +150,7 @@ def test_a_declared_conflict_waits_on_the_coordinator_not_the_heads(app, login, 
     page, coordinator = _home(app, login, world.A.people["coordinator"])
     href = _line(_todos(page), f"Approve or refuse the conflict of interest: A Lle proposes "
                                f"their own school, {_pair(p)}")
-    assert href == f"/partnerships/{p.id}"
+    assert href == f"/partnerships/{p.id}#section-conflict"
     _acts_there(coordinator, href, f"/partnerships/{p.id}/conflict")
     assert not _line(_todos(page), "Decide on the partnership")
     for role in ("headteacher", "lle"):
@@ -168,7 +171,7 @@ def test_a_changed_agreement_waits_on_the_head_who_has_not_signed(app, login, wo
     db.session.commit()
     page, coordinator = _home(app, login, a.people["coordinator"])
     href = _line(_todos(page), f"Sign the changed support agreement (version 2): {_pair(p)}")
-    assert href == f"/partnerships/{p.id}"
+    assert href == f"/partnerships/{p.id}#section-agreement"
     _acts_there(coordinator, href, f"/partnerships/{p.id}/agreement/sign")
     assert not _line(_todos(_home(app, login, head)[0]), "Sign the changed")
 
@@ -182,7 +185,7 @@ def test_closing_waits_on_those_who_have_not_agreed(app, login, world):
     page, coordinator = _home(app, login, a.people["coordinator"])
     href = _line(_todos(page), "Agree to close the partnership, or say why not: "
                                f"{_pair(p)}")
-    assert href == f"/partnerships/{p.id}"
+    assert href == f"/partnerships/{p.id}#section-closing"
     _acts_there(coordinator, href, f"/partnerships/{p.id}/close")
     assert not _line(_todos(_home(app, login, head)[0]), "Agree to close")
     assert not _line(_todos(_home(app, login, a.people["senior_leader"])[0]), "Agree to close")
@@ -256,3 +259,26 @@ def test_new_work_on_the_schools_barriers_is_shown_under_the_list(app, login, wo
     assert f'href="/records/{record.id}/published">Tracking every pupil</a>' in page
     other = _home(app, login, a.people["coordinator"])[0]  # its school faces no barrier
     assert "New on your barriers" not in other
+
+
+def test_the_partnership_page_says_what_is_next_for_the_reader(app, login, world):
+    """A head of either school sees, at the top of the partnership page, what waits on them
+    there, each line leading to the part of the page where it is done; a governor who
+    follows the partnership sees no such list."""
+    a = world.A
+    partnership, milestone = a.partnership, a.milestone
+    browser = app.test_client()
+    login(a.people["headteacher"], as_client=browser)
+    page = html.unescape(browser.get(f"/partnerships/{partnership.id}").get_data(as_text=True))
+    listed = page.split('id="next-heading"', 1)[1].split("</ul>", 1)[0]
+    lines = {text: href for href, text in TODO.findall(listed)}
+    line = "Report your school's progress on “First visit”, due today"
+    assert lines.get(line) == f"/partnerships/{partnership.id}#milestone-{milestone.id}"
+    assert f'id="milestone-{milestone.id}"' in page
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "an anchor must not share its id with a form field"
+    assert partnership.supported.name not in line  # the page already names both schools
+    governor = app.test_client()
+    login(a.people["governor"], as_client=governor)
+    assert 'id="next-heading"' not in governor.get(
+        f"/partnerships/{partnership.id}").get_data(as_text=True)

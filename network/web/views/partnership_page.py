@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from network.access import can
-from network.services import agreements, closing
+from network.services import agreements, closing, todo
 from network.services import partnerships as service
 from network.web.forms.brokering import (
     STATUS_CHOICES,
@@ -51,6 +51,7 @@ def _partnership_page(partnership, progress=None, **forms):
         review=can(current_user, "review", partnership),
         agree_close=can(current_user, "agree_close", partnership),
         stop_closing=can(current_user, "stop_closing", partnership),
+        next_for_you=todo.for_partnership(current_user, partnership),
         change=can(current_user, "change_agreement", partnership),
         sign=can(current_user, "sign_agreement", partnership) and pending is not None,
         changes=agreements.compare(force, pending) if force and pending else None,
