@@ -4,6 +4,7 @@ have it (another cluster's people always get 404)."""
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -72,6 +73,7 @@ def test_the_print_view_shows_every_standard_what_changed_and_the_heat_map(
     assert "SEF reference SEF 2.1" in page
     assert "<svg" in page and "in each term up to" in page
     assert "Print this self-evaluation" in page
+    assert re.search(r"Printed from the Improvement Network on \d{1,2} [A-Z][a-z]+ \d{4}\.", page)
     assert f'href="/evaluations/{world.evaluation.id}"' in page  # back to the evaluation
 
 
@@ -223,6 +225,7 @@ def test_the_impact_review_prints_ratings_outcomes_and_milestones(app, client, l
     assert world.measure.name in page
     assert "First visit" in page
     assert "Print the impact review" in page
+    assert re.search(r"Printed from the Improvement Network on \d{1,2} [A-Z][a-z]+ \d{4}\.", page)
     governor = login(world.people["governor"], as_client=app.test_client())
     status, page = _page(governor, url)
     assert status == 200 and "First visit" in page
