@@ -22,6 +22,7 @@ from models import (
 from network import audit
 from network.access import get_visible_or_404, refuse, require
 from network.domain import heatmap
+from network.domain.anonymity import context_bands
 from network.extensions import db
 from network.services import closing, evaluations, profiles
 from network.services.overview import FORMULA_STARTS
@@ -84,6 +85,8 @@ class ProfileSheet:
     offers: list[str]
     needs: list[str]
     final: SelfEvaluation | None
+    bands: dict
+    exact: bool  # the school's own people see pupil numbers, not only bands
     standards: dict[str, StandardTerm] = field(default_factory=dict)
 
 
@@ -135,7 +138,9 @@ def profile_sheet(actor: User, school_id: int) -> ProfileSheet:
     return ProfileSheet(school=school, profile=profile, group=profiles.current_group(school.id),
                         history=profiles.group_history(school.id),
                         barriers=profiles.barriers_of(school.id), offers=offers, needs=needs,
-                        final=final, standards=evaluations.standards_by_id(offers + needs))
+                        final=final, bands=context_bands(school.register_entry),
+                        exact=actor.school_id == school.id,
+                        standards=evaluations.standards_by_id(offers + needs))
 
 
 def impact_sheet(actor: User, partnership_id: int) -> ImpactSheet:

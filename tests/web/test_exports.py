@@ -262,3 +262,18 @@ def test_the_review_page_links_to_its_print_view(client, login, two_clusters):
     login(world.people["headteacher"])
     _, page = _page(client, f"/partnerships/{world.partnership.id}/review")
     assert f'href="/partnerships/{world.partnership.id}/impact-review/print"' in page
+
+
+def test_only_the_schools_own_people_see_its_exact_pupil_numbers_in_print(
+        app, client, login, two_clusters):
+    """Like the profile page: bands for the cluster, exact numbers for the school's people."""
+    world = two_clusters.A
+    world.school.register_entry.number_on_roll = 214
+    db.session.commit()
+    url = f"/schools/{world.school.id}/profile/print"
+    login(world.people["member"])
+    _, own = _page(client, url)
+    assert "214 pupils on roll" in own and "Local authority" in own
+    coordinator = login(world.people["coordinator"], as_client=app.test_client())
+    _, other = _page(coordinator, url)
+    assert "Size" in other and "214 pupils" not in other
