@@ -114,6 +114,7 @@ def test_a_head_prints_the_terms_self_evaluation_for_governors(page, two_cluster
     elements = [f"{e.code} {e.title}" for e in evaluations.elements()]
     head_email, evaluation_id, label = (world.people["headteacher"].email, evaluation.id,
                                         evaluation.label)
+    school_id, partnership_id = world.school.id, world.partnership.id
     released(evaluation_id)
 
     visit(page, "/login")
@@ -151,3 +152,14 @@ def test_a_head_prints_the_terms_self_evaluation_for_governors(page, two_cluster
         assert any(s.startswith(_squeezed(heading)) for s in starts), \
             f"{heading!r} does not start a page: {starts}"
     assert _squeezed("Stronger") in paper  # 3 last term, 2 now: every standard moved
+
+    # The profile and the impact review print the same way; on screen both are accessible.
+    page.emulate_media(media="screen")
+    for path, button in ((f"/schools/{school_id}/profile/print", "Print this profile"),
+                         (f"/partnerships/{partnership_id}/impact-review/print",
+                          "Print the impact review")):
+        visit(page, path)
+        expect(page.get_by_role("button", name=button)).to_be_visible()
+        page.set_viewport_size({"width": 375, "height": 800})
+        assert_accessible(page)
+        page.set_viewport_size({"width": 1280, "height": 800})
