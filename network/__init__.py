@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         clusters,
         emails,
         evaluations,
+        exports,
         help,
         inbox,
         lesson_studies,
@@ -127,6 +128,6 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, clusters, schools, evaluations, toolkit, overview, records,
                    case_studies, lesson_studies, search, inbox, matching, brokering, admin, api,
-                   tokens, two_factor, emails, oversight, help):
+                   tokens, two_factor, emails, oversight, help, exports):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

@@ -39,7 +39,7 @@ def test_every_route_is_known(app):
         assert rule.endpoint.split(".")[0] in {
             "main", "auth", "clusters", "schools", "evaluations", "overview", "records",
             "case_studies", "lesson_studies", "search", "inbox", "admin", "api", "matching",
-            "brokering", "tokens", "two_factor", "emails", "oversight", "help"} or \
+            "brokering", "tokens", "two_factor", "emails", "oversight", "help", "exports"} or \
             getattr(view, "is_public", False), rule.rule
 
 
