@@ -248,6 +248,8 @@ def test_a_closed_partnership_prints_the_review_it_closed_with(client, login, tw
     _, page = _page(client, f"/partnerships/{world.partnership.id}/impact-review/print")
     assert "Tracking is now consistent in every class." in page
     assert "Spring 2025/26" in page
+    _, closed = _page(client, f"/partnerships/{world.partnership.id}")  # where it is found
+    assert f'href="/partnerships/{world.partnership.id}/impact-review/print"' in closed
 
 
 @pytest.mark.parametrize("role", ROLES)
