@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     click_to_page,
     fill_sign_in,
     playwright_or_skip,
+    released,
     tab_to,
     visit,
 )
@@ -106,3 +107,57 @@ def test_searching_from_the_header_and_the_phone_menu(page, two_clusters, tmp_pa
     toggle.press("Space")
     click_to_page(page, inbox)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Inbox")
+
+
+ROWS = """() => {
+    const parts = [...document.querySelectorAll(
+        "header .govuk-service-navigation__service-name, header form[role=search], "
+        + "header .govuk-service-navigation__item")].map(e => e.getBoundingClientRect());
+    parts.sort((a, b) => a.top - b.top);
+    let rows = 0, bottom = -Infinity;
+    for (const part of parts) {
+        if (part.top >= bottom - 1) { rows += 1; }
+        bottom = Math.max(bottom, part.bottom);
+    }
+    return rows;
+}"""
+
+
+def test_the_header_takes_two_rows_and_its_menu_works_from_the_keyboard(page, make_cluster,
+                                                                       make_user):
+    """At 1280 px the header of a person with the longest menu (a coordinator who is also an
+    LLE and a site admin) is two rows: the service name with the search box, then the menu.
+    At 375 px the menu folds behind "Menu", which Enter opens and Enter closes again."""
+    school = make_cluster(name="Header Rows Partnership").schools[0]
+    email = released(make_user(school, "headteacher", coordinator=True, lle=True,
+                               site_admin=True).email)
+    page.set_viewport_size(DESKTOP)
+    visit(page, "/login")
+    fill_sign_in(page, email, PASSWORD)
+    menu = page.get_by_role("navigation", name="Menu")
+    for name in ("Brokering", "Admin", "Account"):
+        expect(menu.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(menu.get_by_role("button", name="Sign out")).to_be_visible()
+    assert page.evaluate(ROWS) == 2
+    search = page.get_by_role("search", name="Search the network").bounding_box()
+    name = page.locator("header .govuk-service-navigation__service-name").bounding_box()
+    assert search["y"] < name["y"] + name["height"] and name["y"] < search["y"] + search[
+        "height"]  # the search box sits on the service name's row
+    _fits(page)
+
+    page.set_viewport_size(PHONE)
+    visit(page, "/")
+    _fits(page)
+    toggle = menu.get_by_role("button", name="Menu")
+    admin = menu.get_by_role("link", name="Admin", exact=True)
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(admin).to_be_hidden()
+    tab_to(page, toggle)
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(admin).to_be_visible()
+    _fits(page)
+    check_page(page)  # axe, with the menu open
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(admin).to_be_hidden()

@@ -243,3 +243,45 @@ def test_a_reader_searches_narrows_saves_and_is_told_of_new_work(page, make_clus
     expect(result(page, TRACKING)).to_have_count(1)
     assert_absent(page, [CLUSTER_ONLY])
 
+
+
+def test_filters_sit_beside_the_results_and_fold_below_them_on_a_phone(page, make_cluster,
+                                                                        make_user, crowd):
+    """At 1280 px the filters are beside the results; at 375 px they are folded below them
+    behind "Filter results", which opens them. A filter in use is a tag above the results that
+    removes just that filter; Clear filters removes them all and keeps the words."""
+    world = the_world(make_cluster, make_user)
+    visit(page, "/login")
+    fill_sign_in(page, world.reader_email, PASSWORD)
+    chosen = "/search?q=tracking&kind=case_study&barrier=tracking-inconsistent"
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    visit(page, chosen)
+    expect(page).to_have_title("1 result for “tracking” – Search – Improvement Network")
+    results = results_heading(page).bounding_box()
+    filters = group(page, "Type")
+    expect(filters).to_be_visible()
+    beside = filters.bounding_box()
+    assert beside["x"] > results["x"] + results["width"], (beside, results)
+    assert beside["y"] < results["y"] + 300  # level with the results, not below them
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    visit(page, chosen)
+    expect(filters).to_be_hidden()
+    fold = page.get_by_text("Filter results (2 in use)")
+    expect(fold).to_be_visible()
+    assert fold.bounding_box()["y"] > results_heading(page).bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    fold.click()
+    expect(filters).to_be_visible()
+    check_page(page)  # axe, with the filters open
+
+    tag = page.get_by_role("link", name="Remove filter Type: Case studies")
+    expect(tag).to_be_visible()
+    click_to_page(page, tag)
+    assert "kind=" not in page.url and "barrier=tracking-inconsistent" in page.url, page.url
+    expect(page.get_by_role("link", name=re.compile("^Remove filter"))).to_have_count(1)
+    click_to_page(page, page.get_by_role("link", name="Clear filters", exact=True))
+    assert page.url.endswith("/search?q=tracking"), page.url
+    expect(page.get_by_role("link", name=re.compile("^Remove filter"))).to_have_count(0)
+    expect(results_heading(page)).to_have_text("1 result for “tracking”")

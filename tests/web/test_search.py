@@ -1,6 +1,7 @@
 """Search in the app: exactly what each person may open, kept in step with the database."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -293,3 +294,60 @@ def test_a_search_with_no_results_shows_no_empty_filters(app, client, login, peo
     page = client.get("/search?q=zzzqqq").get_data(as_text=True)
     assert "0 results" in page and "Priority group</legend>" not in page
     assert "Priority group</legend>" in client.get("/search?q=tracking").get_data(as_text=True)
+
+
+def _query(href: str) -> dict:
+    """The arguments of a link as sent in the page (its &amp; read back as &)."""
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(unescape(href)).query)
+
+
+def test_the_title_carries_the_count_and_the_words(app, client, login, people):
+    """A browser tab or a screen reader's page list says what was found before the page is read."""
+    _publish(people, "Tracking pupil progress every half-term")
+    login(people["reader"])
+    title = re.compile(r"<title>(.*?)</title>", re.S)
+    page = client.get("/search?q=tracking").get_data(as_text=True)
+    assert title.search(page).group(1).strip() == (
+        "1 result for “tracking” – Search – Improvement Network")
+    page = client.get("/search?q=zzzqqq").get_data(as_text=True)
+    assert title.search(page).group(1).strip().startswith("0 results for “zzzqqq” – Search")
+    page = client.get("/search").get_data(as_text=True)
+    assert title.search(page).group(1).strip() == "Search – Improvement Network"
+
+
+def test_filters_in_use_are_tags_that_each_remove_one(app, client, login, people):
+    """Each filter in use is a link that takes away that filter alone (keeping the words, the
+    order and the other filters, and going back to the first page); Clear filters keeps only
+    the words and the order; with no filter in use neither is shown."""
+    _publish(people, "Tracking pupil progress every half-term")
+    login(people["reader"])
+    page = client.get("/search", query_string={
+        "q": "tracking", "kind": "case_study", "barrier": "tracking-inconsistent",
+        "sort": "date", "page": "1"}).get_data(as_text=True)
+    tags = re.findall(r'<a class="app-filter-tag" href="([^"]+)"><span class="govuk-visually-'
+                      r'hidden">Remove filter ([^<]+)</span>([^<]+)</a>', page)
+    assert [(hidden, shown) for _, hidden, shown in tags] == [
+        ("Type: ", "Case studies"),
+        ("Barrier: ", "Pupil progress not tracked, or tracked differently in each class")]
+    assert _query(tags[0][0]) == {"q": ["tracking"], "barrier": ["tracking-inconsistent"],
+                                  "sort": ["date"]}
+    assert _query(tags[1][0]) == {"q": ["tracking"], "kind": ["case_study"], "sort": ["date"]}
+    clear = re.search(r'<a class="govuk-link" href="([^"]+)">Clear filters</a>', page)
+    assert _query(clear.group(1)) == {"q": ["tracking"], "sort": ["date"]}
+    fewer = client.get(tags[0][0].replace("&amp;", "&")).get_data(as_text=True)
+    assert fewer.count('class="app-filter-tag"') == 1 and "1 result for" in fewer
+    plain = client.get("/search?q=tracking").get_data(as_text=True)
+    assert "app-filter-tag" not in plain and "Clear filters" not in plain
+
+
+def test_results_come_before_the_filters(app, client, login, people):
+    """The results are read first; the filters follow in a panel that folds on a phone."""
+    _publish(people, "Tracking pupil progress every half-term")
+    login(people["reader"])
+    page = client.get("/search?q=tracking").get_data(as_text=True)
+    assert page.index("1 result for") < page.index("Filter results") < page.index(
+        "Type</legend>")
+    assert re.search(r'<details class="govuk-details app-filters" id="filters" open>', page)

@@ -28,6 +28,20 @@ def _checkboxes(values: dict, results, args) -> list[tuple[str, str, list[tuple]
     return [facet for facet in boxes if facet[2]]  # no empty legends when nothing matched
 
 
+def _chosen(values: dict, args) -> tuple[list[tuple[str, str, str]], str]:
+    """The filters in force as (facet label, value text, link that removes just that one),
+    and the link that clears them all (keeping the words typed and the order)."""
+    kept = {key: args.getlist(key) for key in ("q", "sort") if args.get(key)}
+    chosen = []
+    for name, label in FACET_LABELS:
+        for value in dict.fromkeys(args.getlist(name)):
+            rest = {key: [v for v in args.getlist(key) if (key, v) != (name, value)]
+                    for key in args if key != "page"}
+            chosen.append((label, values[name].get(value, value),
+                           url_for("search.index", **rest)))
+    return chosen, url_for("search.index", **kept)
+
+
 @bp.get("")
 def index():
     """Search published work and school profiles; narrow with facets."""
@@ -47,8 +61,10 @@ def _page(args, save_error: str | None = None, name: str | None = None):
     if error:
         attach_error(form, search.SearchError(error))
     pages = 0 if results is None else max(1, -(-results.total // 10))
+    chosen, clear_url = _chosen(values, args)
     return render_template("search/index.html", values=values, results=results, query=query,
                            facets=_checkboxes(values, results, args),
+                           chosen=chosen, clear_url=clear_url,
                            args=args, error=error, save_form=form, pages=pages,
                            save_error=save_error, name=name,
                            saved=search.saved_for(current_user)), \
