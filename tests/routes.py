@@ -2,6 +2,23 @@
 
 from types import SimpleNamespace
 
+from sqlalchemy import select
+
+from models import (
+    ContactRequest,
+    InboxMessage,
+    Milestone,
+    OutcomeMeasure,
+    OversightGrant,
+    Partnership,
+    Record,
+    School,
+    SelfEvaluation,
+    SupportRequest,
+    User,
+)
+from network.extensions import db
+
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -53,3 +70,43 @@ def values_for(world, rule, own_cluster: bool) -> dict:
     unknown = set(rule.arguments) - set(known)
     assert not unknown, f"teach tests/routes.py the parameter(s) {unknown} of {rule.rule}"
     return {name: known[name] for name in rule.arguments}
+
+
+# --- walking the demo network ----------------------------------------------------------
+
+DEMO_SKIP = {"static", "auth.logout"}  # endpoints a walk of the demo never opens
+
+
+def first(model, *where):
+    """The first row of `model` matching `where`, by id."""
+    return db.session.scalar(select(model).where(*where).order_by(model.id).limit(1))
+
+
+def demo_contexts(person: User) -> list[dict]:
+    """Coherent sets of URL values for what the person's cluster holds in the demo."""
+    school = db.session.get(School, person.school_id)
+    cluster_ids = [s.id for s in school.cluster.schools]
+    base = {"cluster_id": school.cluster_id, "school_id": school.id, "user_id": person.id,
+            "code": "CE2", "number": 1}
+    found = [base] + [dict(base, school_id=sid) for sid in cluster_ids[:4]]
+    for e in db.session.scalars(select(SelfEvaluation).where(
+            SelfEvaluation.school_id == school.id)):
+        found.append(dict(base, evaluation_id=e.id))
+    for r in db.session.scalars(select(Record).where(Record.school_id.in_(cluster_ids))):
+        found.append(dict(base, record_id=r.id))
+    for s in db.session.scalars(select(SupportRequest)):
+        found.append(dict(base, support_id=s.id))
+    for p in db.session.scalars(select(Partnership)):
+        milestone = first(Milestone, Milestone.partnership_id == p.id)
+        measure = first(OutcomeMeasure, OutcomeMeasure.partnership_id == p.id)
+        grant = first(OversightGrant, OversightGrant.partnership_id == p.id)
+        found.append(dict(base, partnership_id=p.id, school_id=p.supported_school_id,
+                          **({"milestone_id": milestone.id} if milestone else {}),
+                          **({"measure_id": measure.id} if measure else {}),
+                          **({"grant_id": grant.id} if grant else {})))
+    contact = first(ContactRequest)
+    message = first(InboxMessage, InboxMessage.user_id == person.id)
+    for key, row in (("contact_id", contact), ("message_id", message)):
+        if row is not None:
+            found.append(dict(base, **{key: row.id}))
+    return found

@@ -26,17 +26,15 @@ from tests.browser.conftest import (
     visit,
 )
 from tests.factories import PASSWORD
+from tests.routes import DEMO_SKIP as SKIP
+from tests.routes import demo_contexts as _contexts
+from tests.routes import first as _first
 from tests.routes import rules
-from tests.web.test_standard_names import SKIP, _contexts
 
 expect = playwright_or_skip().expect
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1280, "height": 900}
 DEMO_PASSWORD = "improve-together"
-
-
-def _first(model, *where):
-    return db.session.scalar(select(model).where(*where).order_by(model.id).limit(1))
 
 
 def _people() -> dict[str, User]:

@@ -16,22 +16,17 @@ import pytest
 from sqlalchemy import select
 
 from models import (
-    ContactRequest,
-    InboxMessage,
-    Milestone,
-    OutcomeMeasure,
-    OversightGrant,
     Partnership,
-    Record,
     School,
-    SelfEvaluation,
-    SupportRequest,
     User,
 )
 from models.toolkit_data import CORE_ELEMENTS
 from network.extensions import db
 from network.services import pool
 from network.web.templating import standard_name
+from tests.routes import DEMO_SKIP as SKIP
+from tests.routes import demo_contexts as _contexts
+from tests.routes import first as _first
 from tests.routes import rules
 
 TITLES = {f"{code}.{letter}": title for code, _, _, items in CORE_ELEMENTS
@@ -40,7 +35,6 @@ CODE = re.compile(r"\bCE[1-6]\.[A-Z]\b")
 # Not read as page text: typed values, and the heat maps' pictures (role="img": people read
 # the picture, screen readers its title and description, and the table beside it has names).
 HIDDEN = {"script", "style", "textarea", "template", "svg"}
-SKIP = {"static", "auth.logout"}
 
 
 class _VisibleText(HTMLParser):
@@ -99,40 +93,6 @@ def test_the_checker_knows_a_named_code_from_a_bare_one():
     assert bare_codes(visible_text("<p>Focus: CE2.A, CE2.E</p>")) == [
         "Focus: CE2.A, CE2.E", "Focus: CE2.A, CE2.E"]
     assert bare_codes(visible_text('<abbr title="CE2.A">CE2.A</abbr>'))
-
-
-def _first(model, *where):
-    return db.session.scalar(select(model).where(*where).order_by(model.id).limit(1))
-
-
-def _contexts(person: User) -> list[dict]:
-    """Coherent sets of URL values for what the person's cluster holds in the demo."""
-    school = db.session.get(School, person.school_id)
-    cluster_ids = [s.id for s in school.cluster.schools]
-    base = {"cluster_id": school.cluster_id, "school_id": school.id, "user_id": person.id,
-            "code": "CE2", "number": 1}
-    found = [base] + [dict(base, school_id=sid) for sid in cluster_ids[:4]]
-    for e in db.session.scalars(select(SelfEvaluation).where(
-            SelfEvaluation.school_id == school.id)):
-        found.append(dict(base, evaluation_id=e.id))
-    for r in db.session.scalars(select(Record).where(Record.school_id.in_(cluster_ids))):
-        found.append(dict(base, record_id=r.id))
-    for s in db.session.scalars(select(SupportRequest)):
-        found.append(dict(base, support_id=s.id))
-    for p in db.session.scalars(select(Partnership)):
-        milestone = _first(Milestone, Milestone.partnership_id == p.id)
-        measure = _first(OutcomeMeasure, OutcomeMeasure.partnership_id == p.id)
-        grant = _first(OversightGrant, OversightGrant.partnership_id == p.id)
-        found.append(dict(base, partnership_id=p.id, school_id=p.supported_school_id,
-                          **({"milestone_id": milestone.id} if milestone else {}),
-                          **({"measure_id": measure.id} if measure else {}),
-                          **({"grant_id": grant.id} if grant else {})))
-    contact = _first(ContactRequest)
-    message = _first(InboxMessage, InboxMessage.user_id == person.id)
-    for key, row in (("contact_id", contact), ("message_id", message)):
-        if row is not None:
-            found.append(dict(base, **{key: row.id}))
-    return found
 
 
 def _urls(app, person: User) -> list[str]:
