@@ -18,7 +18,7 @@ class Choices:
     """The people a lesson-study team may name, each as (id, what the form shows)."""
 
     members: list[tuple[int, str]]
-    partners: list[tuple[int, str]]
+    partners: list[tuple[int, str, str]]  # (id, name, school)
     coaches: list[tuple[int, str]]
     coach_school: dict[int, int]  # a coach's id: their school's id
 
@@ -49,7 +49,7 @@ def choices(actor: User, school_id: int) -> Choices:
         if other_id == school.id:
             members.append((user_id, name))
         elif other_id in cluster:
-            partners.append((user_id, f"{name}, {other_name}"))
+            partners.append((user_id, name, other_name))
         if role == "leading_teacher":
             coaches.append((user_id, name if other_id == school.id
                             else f"{name}, {other_name}"))

@@ -121,7 +121,7 @@ def test_the_lesson_study_steps_build_a_body_that_comes_back_exactly(request_con
     """Team, case pupils and three research lessons, each step written into the body in
     turn: each lesson keeps its own interviews and discussion, and the body is in shape."""
     team = SimpleNamespace(
-        members=[(3, "A teacher")], partners=[(8, "A partner, Other School")],
+        members=[(3, "A teacher")], partners=[(8, "A partner", "Other School")],
         coaches=[(9, "A coach, Far School")], coach_school={9: 40})
     form = TeamForm(formdata=MultiDict(lesson_form(team_members=["3"], partner_ids=["8"],
                                                    coach="9")))

@@ -123,8 +123,20 @@ class TeamForm(StepForm):
     def set_choices(self, team) -> None:
         """Offer the people from ``lesson_team.choices``."""
         self.team_members.choices = [(str(i), name) for i, name in team.members]
-        self.partner_ids.choices = [(str(i), name) for i, name in team.partners]
+        self.partner_ids.choices = [(str(i), f"{name}, {school}")
+                                    for i, name, school in team.partners]
+        self._partners = team.partners
         self.coach.choices = [("", "No coach"), *((str(i), name) for i, name in team.coaches)]
+
+    def partner_groups(self) -> list[dict]:
+        """The partner teachers as GOV.UK checkbox groups, one per school."""
+        chosen = set(self.partner_ids.data or [])
+        groups: dict[str, list] = {}
+        for person, name, school in self._partners:
+            groups.setdefault(school, []).append(
+                {"value": str(person), "text": name, "checked": str(person) in chosen})
+        return [{"school": school, "items": items, "chosen": sum(i["checked"] for i in items)}
+                for school, items in groups.items()]
 
     def check(self) -> None:
         for field, message in ((self.title, "Enter a title"),
@@ -222,6 +234,12 @@ class LessonStepForm(StepForm):
                 response.predicted.label.text = f"Predicted: {name}, stage {s}"
                 response.observed.label.text = f"Observed: {name}, stage {s}"
         self.date.label.text = f"Date of research lesson {n}"
+
+    def stage_open(self, index: int) -> bool:
+        """Whether stage `index` (0-based) is shown open: the first always, a later one
+        once something is written in it or refused."""
+        stage = self.stages[index].form
+        return index == 0 or has_text(stage) or bool(self.stages[index].errors)
 
     def set_choices(self, people: list[tuple[int, str]]) -> None:
         """Offer the team: its members, partner teachers and coach, by name."""

@@ -199,7 +199,8 @@ def lesson(record_id: int, lesson: int):
     form, restored = _made(LessonStepForm, data.lesson_data(record, body, lesson),
                            number=lesson, pupils=body.pupils)
     team = lesson_team.choices(current_user, record.school_id)
-    names = dict(team.members) | dict(team.partners) | dict(team.coaches)
+    names = {**dict(team.members), **{i: f"{n}, {s}" for i, n, s in team.partners},
+             **dict(team.coaches)}
     form.set_choices(data.lesson_people(body, names))
     context = {"pupils": body.pupils}
     if form.validate_on_submit():

@@ -32,7 +32,8 @@ def _names(ids, names: dict[int, str]) -> Markup:
 def check_page(record, body: LessonStudyBody):
     """The page: summary cards for each step, with "Change" links back to it."""
     team = lesson_team.choices(current_user, record.school_id)
-    names = dict(team.members) | dict(team.partners) | dict(team.coaches)
+    names = {**dict(team.members), **{i: f"{n}, {school}" for i, n, school in team.partners},
+             **dict(team.coaches)}
 
     def step(name: str) -> str:
         return url_for("lesson_studies.step", record_id=record.id, step=name)
