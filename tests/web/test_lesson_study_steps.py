@@ -13,6 +13,7 @@ from models.record_bodies import LessonStudyBody
 from network.extensions import db
 from network.services import gate
 from tests.factories import (
+    api_token,
     csrf_token,
     lesson_form,
     lesson_step_form,
@@ -151,6 +152,15 @@ def test_three_research_lessons_round_trip_through_the_steps_the_gate_and_publis
                  people["other"].name):
         assert name not in main, name
     assert 'class="app-table-scroll"' in main
+
+    # Through the API an anonymous lesson study names nobody by id either.
+    shown = app.test_client().get(f"/api/v1/lesson-studies/{record.id}", headers={
+        "Authorization": f"Bearer {api_token(people['partner'])}"}).get_json()["body"]
+    assert shown["coach"] == {"user_id": 0, "where": "other"}
+    assert shown["team"]["partner_ids"] == [0] and "member_ids" not in shown["team"]
+    assert {i for lesson in shown["lessons"] for i in lesson["taught_by"] +
+            lesson["observed_by"]} == {0}
+    assert shown["lessons"][2]["interviews"] == list(body.lessons[2].interviews)
 
 
 def test_a_stale_save_on_one_step_shows_both_versions_and_keeps_what_was_typed(
