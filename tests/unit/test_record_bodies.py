@@ -295,3 +295,17 @@ def test_the_search_sections_of_each_kind():
     assert lesson.impact_texts() == [LESSON_BODY["outcomes"],
                                      *(p["impact"] for p in LESSON_BODY["pupils"])]
     assert lesson.standards == ("CE5.B",) and lesson.lessons[0].day == date(2024, 10, 3)
+
+
+def test_the_gate_and_the_index_walk_every_new_lesson_study_passage():
+    """Baselines, impacts and each lesson's interviews and discussion are in `texts()`,
+    which the anonymisation gate and the search index read."""
+    body = demo.lesson_study_body(demo.LESSON_STUDIES[0], [7], "", date(2025, 1, 6))
+    places = dict(body.texts())
+    story = demo.LESSON_STUDIES[0]
+    assert places["pupils.1.baseline"] == story["baselines"][0]
+    assert places["pupils.3.impact"] == story["impacts"][2]
+    for n, lesson in enumerate(story["lessons"], 1):
+        assert places[f"lessons.{n}.interviews.2"] == lesson["interviews"][1]
+        assert places[f"lessons.{n}.discussion.progress.3"] == lesson["progress"][2]
+        assert places[f"lessons.{n}.discussion.changes"] == lesson["changes"]
