@@ -26,7 +26,7 @@ def _lines(values) -> Markup:
 
 
 def _names(ids, names: dict[int, str]) -> Markup:
-    return _lines(names.get(i, "Someone no longer on the platform") for i in ids)
+    return _lines(names.get(i, "Someone who can no longer be chosen") for i in ids)
 
 
 def check_page(record, body: LessonStudyBody):
