@@ -178,12 +178,15 @@ def _passages(part: dict) -> dict[str, str]:
 
 def comparison(step: str, number: int | None, theirs: dict, mine: LessonStudyBody,
                my_title: str) -> list[tuple[str, str, str]]:
-    """(what, saved by someone else, yours) rows for the step's part of both versions."""
+    """(what, saved by someone else, yours) rows for the passages of the step's part that
+    differ between the two versions."""
     saved = LessonStudyBody.read(theirs.get("body"))
     pupils = [p.label for p in mine.pupils] or [p.label for p in saved.pupils]
-    rows = [("Title", theirs.get("title") or "", my_title)] if step == "team" else []
+    rows = [("Title", theirs.get("title") or "", my_title)] \
+        if step == "team" and (theirs.get("title") or "") != my_title else []
     a = _passages(step_part(saved, step, number))
     b = _passages(step_part(mine, step, number))
     for path in dict.fromkeys([*a, *b]):
-        rows.append((label(path, pupils), a.get(path, ""), b.get(path, "")))
-    return rows or [("This step", "Nothing written", "Nothing written")]
+        if a.get(path, "") != b.get(path, ""):  # only what differs: the rest is the same
+            rows.append((label(path, pupils), a.get(path, ""), b.get(path, "")))
+    return rows or [("This step", "The same as yours", "The same as theirs")]
