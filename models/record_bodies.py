@@ -22,6 +22,7 @@ from __future__ import annotations
 from models.body_parts import BodyError
 from models.case_study_body import Action, CaseStudyBody, Impact, Measure
 from models.lesson_study_body import (
+    Coach,
     Discussion,
     Lesson,
     LessonStudyBody,
@@ -31,8 +32,8 @@ from models.lesson_study_body import (
     Team,
 )
 
-__all__ = ["BODIES", "Action", "Body", "BodyError", "CaseStudyBody", "Discussion", "Impact",
-           "Lesson", "LessonStudyBody", "Measure", "Pupil", "Response", "Stage", "Team",
+__all__ = ["BODIES", "Action", "Body", "BodyError", "CaseStudyBody", "Coach", "Discussion",
+           "Impact", "Lesson", "LessonStudyBody", "Measure", "Pupil", "Response", "Stage", "Team",
            "body_for", "read"]
 
 

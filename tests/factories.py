@@ -96,21 +96,26 @@ CASE_BODY = {
 
 
 LESSON_BODY = {
-    "team": {"member_ids": [], "partners": ""}, "subject": "Mathematics",
+    "team": {"member_ids": [], "partner_ids": [], "partners": ""},
+    "coach": {"user_id": 0, "where": ""}, "subject": "Mathematics",
     "year_group": "Year 5", "class_size_band": "20 to 29",
     "focus": "Reasoning about fractions",
     "question": "Do bar models help pupils compare fractions?",
     "technique": "Pupils draw bars of equal length before comparing.",
-    "pupils": [{"label": "Pupil A", "stands_for": "working below expectations"},
-               {"label": "Pupil B", "stands_for": "working above expectations"}],
+    "pupils": [{"label": "Pupil A", "stands_for": "working below expectations",
+                "baseline": "Compares unit fractions only.",
+                "impact": "The group compares fractions with bars."},
+               {"label": "Pupil B", "stands_for": "working above expectations",
+                "baseline": "Compares by rule, without reasons.", "impact": ""}],
     "lessons": [{"date": "2024-10-03", "objective": "Compare two fractions",
+                 "taught_by": [], "observed_by": [],
                  "criteria": ["Compares with bars", "Compares and explains"],
                  "stages": [{"name": "Drawing the bars",
                              "responses": [{"predicted": "Unequal bars", "observed": "Equal"},
-                                           {"predicted": "Accurate", "observed": "Accurate"}]}]}],
-    "interviews": ["The bars help me see it.", "I use them to check."],
-    "discussion": {"progress": ["Compares reliably.", "Reasons without bars."],
-                   "changes": "Give out rulers from the start."},
+                                           {"predicted": "Accurate", "observed": "Accurate"}]}],
+                 "interviews": ["The bars help me see it.", "I use them to check."],
+                 "discussion": {"progress": ["Compares reliably.", "Reasons without bars."],
+                                "changes": "Give out rulers from the start."}}],
     "outcomes": "Bar models gave a reliable method.", "practice_changes": "Used all unit.",
     "sharing": "Staff meeting.", "related_case_studies": [],
     "barriers": ["low-maths"], "standards": ["CE5.B"],
@@ -211,45 +216,73 @@ def day(days_ago: int) -> list[str]:
 
 
 def lesson_form(**overrides) -> dict:
-    """A complete post: two case pupils (the third slot empty), three research lessons of
-    three stages each (the fourth stage slot empty)."""
+    """A complete post of a lesson study's first step (team, coach and focus), which is what
+    /lesson-studies/new takes."""
     data = {
-        "version": "", "title": "Talk for writing in Year 4", "partners": "",
+        "version": "", "title": "Talk for writing in Year 4", "partners": "", "coach": "",
         "subject": "English (writing)", "year_group": "Year 4", "class_size_band": "20 to 29",
         "focus": "Writing across the school is our first priority.",
         "question": "Does talk for writing help pupils working below expectations to "
                     "structure a paragraph?",
         "technique": "Talk for writing, with a shared story map",
-        "pupils-0-pseudonym": "Pupil A",
-        "pupils-0-stands_for": "working below age-related expectations",
-        "pupils-1-pseudonym": "Pupil B", "pupils-1-stands_for": "working at expectations",
-        "pupils-2-pseudonym": "", "pupils-2-stands_for": "",
-        "changes": "Give out the word bank before the lesson.",
-        "outcomes": "Both case pupils wrote a structured paragraph by lesson 3.",
-        "practice_changes": "Story maps in every Year 3 and Year 4 class.",
-        "sharing": "A staff meeting, then a workshop with our partner schools.",
-        "audience": "cluster",
-        "standards": ["CE5.C", "CE2.E"],
     }
+    data.update(overrides)
+    return data
+
+
+def pupils_form(version, **overrides) -> dict:
+    """A post of the case-pupils step: two case pupils with baselines, the third slot empty."""
+    data = {"version": str(version),
+            "pupils-0-pseudonym": "Pupil A",
+            "pupils-0-stands_for": "working below age-related expectations",
+            "pupils-0-baseline": "Writes one sentence without an order.",
+            "pupils-1-pseudonym": "Pupil B", "pupils-1-stands_for": "working at expectations",
+            "pupils-1-baseline": "Writes in order without a closing sentence.",
+            "pupils-2-pseudonym": "", "pupils-2-stands_for": "", "pupils-2-baseline": ""}
+    data.update(overrides)
+    return data
+
+
+def lesson_step_form(version, n: int, taught=(), observed=(), **overrides) -> dict:
+    """A post of research lesson `n` (1 to 3) for two case pupils: three stages, its own
+    interviews and post-lesson discussion."""
+    data = {"version": str(version), "date": day(60 - 20 * (n - 1)),
+            "objective": f"To order events in a paragraph (lesson {n})",
+            "taught_by": [str(i) for i in taught], "observed_by": [str(i) for i in observed],
+            "changes": f"What changes after lesson {n}"}
     for p in range(3):
-        text = f"Pupil {'AB'[p]} said the map helped" if p < 2 else ""
-        data[f"interviews-{p}-text"] = text
-        data[f"progress-{p}-text"] = f"Progress note {p}" if p < 2 else ""
-    for n in range(3):
-        prefix = f"lessons-{n}"
-        data[f"{prefix}-date"] = day(60 - 20 * n)
-        data[f"{prefix}-objective"] = f"To order events in a paragraph (lesson {n + 1})"
+        data[f"criteria-{p}-text"] = f"Criterion {n}.{p}" if p < 2 else ""
+        data[f"interviews-{p}-text"] = f"Pupil {'AB'[p]} said lesson {n} helped" if p < 2 else ""
+        data[f"progress-{p}-text"] = f"Progress of pupil {p + 1} in lesson {n}" if p < 2 else ""
+    for s in range(4):
+        data[f"stages-{s}-stage"] = f"Stage {s + 1} of lesson {n}" if s < 3 else ""
         for p in range(3):
-            data[f"{prefix}-criteria-{p}-text"] = f"Criterion {n}.{p}" if p < 2 else ""
-        for s in range(4):
-            stage = f"{prefix}-stages-{s}"
-            data[f"{stage}-stage"] = f"Stage {s + 1} of lesson {n + 1}" if s < 3 else ""
-            for p in range(3):
-                filled = s < 3 and p < 2
-                data[f"{stage}-responses-{p}-predicted"] = \
-                    f"Predicted L{n + 1}S{s + 1}P{p + 1}" if filled else ""
-                data[f"{stage}-responses-{p}-observed"] = \
-                    f"Observed L{n + 1}S{s + 1}P{p + 1}" if filled else ""
+            filled = s < 3 and p < 2
+            data[f"stages-{s}-responses-{p}-predicted"] = \
+                f"Predicted L{n}S{s + 1}P{p + 1}" if filled else ""
+            data[f"stages-{s}-responses-{p}-observed"] = \
+                f"Observed L{n}S{s + 1}P{p + 1}" if filled else ""
+    data.update(overrides)
+    return data
+
+
+def outcomes_form(version, **overrides) -> dict:
+    """A post of the outcomes step for two case pupils."""
+    data = {"version": str(version),
+            "impacts-0-text": "Pupils working below now write an ordered paragraph.",
+            "impacts-1-text": "Pupils working at expectations add a closing sentence.",
+            "impacts-2-text": "",
+            "outcomes": "Both case pupils wrote a structured paragraph by lesson 3.",
+            "practice_changes": "Story maps in every Year 3 and Year 4 class."}
+    data.update(overrides)
+    return data
+
+
+def sharing_form(version, **overrides) -> dict:
+    """A post of the sharing step."""
+    data = {"version": str(version),
+            "sharing": "A staff meeting, then a workshop with our partner schools.",
+            "audience": "cluster", "standards": ["CE5.C", "CE2.E"]}
     data.update(overrides)
     return data
 

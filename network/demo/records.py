@@ -25,6 +25,7 @@ from models.record_bodies import (
     Action,
     Body,
     CaseStudyBody,
+    Coach,
     Discussion,
     Impact,
     Lesson,
@@ -47,9 +48,11 @@ GROUP_NAMES = {number: name for number, _, name, _ in PRIORITY_GROUPS}
 # - case_studies: the phases each suits (null: any), the priority group the school started
 #   in, its barriers, its sections, its actions as [text, standards] and its impact measures
 #   as [measure, before, after];
-# - lesson_studies: the phases each suits, the subject, year group and class, and its
-#   lessons, each with success criteria per case pupil and stages as [name, [[predicted,
-#   observed] per pupil]];
+# - lesson_studies: the phases each suits, the subject, year group and class, where each
+#   case pupil started (baselines) and the impact on the group each stands for (impacts),
+#   and its three research lessons, each with success criteria per case pupil, stages as
+#   [name, [[predicted, observed] per pupil]], and its own interviews and progress per case
+#   pupil and what changed for the next lesson;
 # - stands_for: what the case pupils stand for; partners: who from outside joined the team.
 _STORIES = json.loads((Path(__file__).parent.parent / "data" / "demo_records.json").read_text())
 CASE_STUDIES, LESSON_STUDIES = _STORIES["case_studies"], _STORIES["lesson_studies"]
@@ -151,12 +154,14 @@ def _write(kind: str, status: str, audience: str, school: School, people: dict,
             context = dict(contexts.WIDEST)
             if going_out:
                 continue
-        title, body = _compose(kind, template, school, context, [author, coauthor], rng)
+        title, body = _compose(kind, template, school, context, [author, coauthor], rng,
+                               people)
         if not going_out or not gate.flags(record, title, body.to_json()):
             break
     else:  # nothing passes the gate or the crowd here: keep it back
         status = "submitted"
-        title, body = _compose(kind, template, school, context, [author, coauthor], rng)
+        title, body = _compose(kind, template, school, context, [author, coauthor], rng,
+                               people)
     used.add(template["title"])
     record.title = title
     record.coauthors = [RecordCoauthor(user_id=coauthor.id)] if coauthor else []
@@ -221,12 +226,22 @@ def _context_text(school: School, context: dict) -> str:
 
 
 def _compose(kind: str, template: dict, school: School, context: dict, team: list,
-             rng: random.Random) -> tuple[str, Body]:
+             rng: random.Random, people: dict) -> tuple[str, Body]:
     if kind == "case_study":
         return template["title"], case_study_body(template, _context_text(school, context))
     first = _term_day(rng)
-    return template["title"], lesson_study_body(template, [u.id for u in team if u is not None],
-                                                rng.choice(PARTNERS), first)
+    partners = rng.choice(PARTNERS)
+    elsewhere = sorted((sid, role, u.id) for (sid, role), u in people.items()
+                       if sid != school.id and u is not None)
+    coach = next((uid for _, role, uid in elsewhere if role == "leading_teacher"), None)
+    partner_ids = ()
+    if partners == PARTNERS[0]:  # the partner teacher is on the platform: named by id
+        partner_ids = tuple(uid for _, role, uid in elsewhere if role == "member")[:1]
+        partners = "" if partner_ids else partners
+    return template["title"], lesson_study_body(
+        template, [u.id for u in team if u is not None], partners, first,
+        coach=Coach(user_id=coach, where="other") if coach else Coach(),
+        partner_ids=partner_ids)
 
 
 def case_study_body(t: dict, context: str) -> CaseStudyBody:
@@ -243,29 +258,43 @@ def case_study_body(t: dict, context: str) -> CaseStudyBody:
         standards=tuple(standards))
 
 
-def lesson_study_body(t: dict, member_ids: list[int], partners: str,
-                      first: date) -> LessonStudyBody:
-    """A lesson study told from one of the stories, by the team `member_ids`, its first
-    research lesson on `first` and the next ones a fortnight apart."""
+def lesson_study_body(t: dict, member_ids: list[int], partners: str, first: date,
+                      coach: Coach | None = None, partner_ids: tuple[int, ...] = ()
+                      ) -> LessonStudyBody:
+    """A lesson study told from one of the stories, by the team `member_ids` (with
+    `partner_ids` from other schools and `coach`), its first research lesson on `first` and
+    the next ones a fortnight apart. Who teaches changes from lesson to lesson; the rest of
+    the team and the coach observe."""
+    coach = coach or Coach()
     count = t["pupils"]
     stands_for = STANDS_FOR if count == 3 else [STANDS_FOR[0], STANDS_FOR[2]]
-    lessons = tuple(Lesson(
-        date=(first + timedelta(days=14 * n)).isoformat(), objective=lesson["objective"],
-        criteria=tuple(lesson["criteria"]),
-        stages=tuple(Stage(name=name, responses=tuple(Response(predicted=p, observed=o)
-                                                      for p, o in responses))
-                     for name, responses in lesson["stages"]))
-        for n, lesson in enumerate(t["lessons"]))
+    team = [*member_ids, *partner_ids]
+    lessons = []
+    for n, lesson in enumerate(t["lessons"]):
+        teacher = team[n % len(team)] if team else None
+        watchers = [p for p in team if p != teacher]
+        if coach.user_id and n == 0:
+            watchers.append(coach.user_id)
+        lessons.append(Lesson(
+            date=(first + timedelta(days=14 * n)).isoformat(), objective=lesson["objective"],
+            taught_by=(teacher,) if teacher else (), observed_by=tuple(watchers),
+            criteria=tuple(lesson["criteria"]),
+            stages=tuple(Stage(name=name, responses=tuple(Response(predicted=p, observed=o)
+                                                          for p, o in responses))
+                         for name, responses in lesson["stages"]),
+            interviews=tuple(lesson["interviews"]),
+            discussion=Discussion(progress=tuple(lesson["progress"]),
+                                  changes=lesson["changes"])))
     return LessonStudyBody(
-        team=Team(member_ids=tuple(member_ids), partners=partners),
-        subject=t["subject"], year_group=t["year_group"],
+        team=Team(member_ids=tuple(member_ids), partner_ids=tuple(partner_ids),
+                  partners=partners),
+        coach=coach, subject=t["subject"], year_group=t["year_group"],
         class_size_band=t["class_size_band"], focus=t["focus"],
         question=t["question"], technique=t["technique"],
-        pupils=tuple(Pupil(label=f"Pupil {chr(65 + i)}", stands_for=stands_for[i])
+        pupils=tuple(Pupil(label=f"Pupil {chr(65 + i)}", stands_for=stands_for[i],
+                           baseline=t["baselines"][i], impact=t["impacts"][i])
                      for i in range(count)),
-        lessons=lessons, interviews=tuple(t["interviews"]),
-        discussion=Discussion(progress=tuple(t["progress"]), changes=t["changes"]),
-        outcomes=t["outcomes"], practice_changes=t["practice_changes"],
+        lessons=tuple(lessons), outcomes=t["outcomes"], practice_changes=t["practice_changes"],
         sharing=t["sharing"], related_case_studies=(),
         barriers=tuple(t["barriers"]), standards=tuple(t["standards"]))
 
@@ -284,6 +313,8 @@ def _early(body: Body) -> Body:
         actions = body.actions[:2]
         return replace(body, impact=Impact(), offer="", offer_standards=(), actions=actions,
                        standards=tuple(sorted({s for a in actions for s in a.standards})))
-    return replace(body, lessons=body.lessons[:1], interviews=tuple("" for _ in body.interviews),
-                   discussion=Discussion(progress=tuple("" for _ in body.discussion.progress)),
-                   outcomes="", practice_changes="", sharing="")
+    first = body.lessons[0]
+    first = replace(first, interviews=tuple("" for _ in first.interviews),
+                    discussion=Discussion(progress=tuple("" for _ in first.discussion.progress)))
+    return replace(body, lessons=(first,), outcomes="", practice_changes="", sharing="",
+                   pupils=tuple(replace(p, impact="") for p in body.pupils))

@@ -117,33 +117,43 @@ OUTCOMES = (f"Both case pupils wrote a paragraph in order by the third lesson. T
 
 
 def write_up_the_lesson_study(page) -> None:
-    """Fill in the editor: the class, two case pupils and three research lessons."""
+    """Write it up step by step from the task list: the team and focus (which makes the
+    draft), two case pupils, three research lessons and the outcomes."""
     page.get_by_label("Title", exact=True).fill(TITLE)
     page.get_by_label("Subject", exact=True).fill("English (writing)")
     page.get_by_label("Year group", exact=True).select_option("Year 4")
+    page.get_by_label("Research focus", exact=True).fill("Writing in paragraphs")
     page.get_by_label("Research question", exact=True).fill(
         "Does rehearsing a paragraph aloud from a story map help pupils to order their "
         "writing?")
+    press(page, "Save and continue")
+    follow(page, "Case pupils")
     for number, (pseudonym, stands_for) in enumerate(PUPILS, 1):
         pupil = group(page, f"Case pupil {number}")
         pupil.get_by_label("Pseudonym").fill(pseudonym)
         pupil.get_by_label("Who they stand for").fill(stands_for)
+        pupil.get_by_label("Where they started").fill("Writes a sentence or two")
+    press(page, "Save and return to the task list")
     for n in (1, 2, 3):
+        follow(page, f"Research lesson {n}")
         when = lesson_date(n)
-        day_month_year = group(page, f"Date of research lesson {n}")
+        day_month_year = group(page, "Date of the lesson")
         day_month_year.get_by_label("Day").fill(str(when.day))
         day_month_year.get_by_label("Month").fill(str(when.month))
         day_month_year.get_by_label("Year").fill(str(when.year))
-        lesson = group(page, f"Research lesson {n}")
-        lesson.get_by_label("Learning objective", exact=True).fill(
+        page.get_by_label("Learning objective", exact=True).fill(
             f"To order the events of a story in a paragraph (lesson {n})")
-        stage = group(page, f"Research lesson {n}, stage 1")
+        stage = group(page, "Stage 1")
         stage.get_by_label("What happens at this stage").fill("Retelling from the story map")
-        # The labels name the slots until the pseudonyms are saved.
-        for number, (pseudonym, _) in enumerate(PUPILS, 1):
-            stage.get_by_label(f"Predicted: Case pupil {number}").fill(predicted(n, pseudonym))
-            stage.get_by_label(f"Observed: Case pupil {number}").fill(observed(n, pseudonym))
+        for pseudonym, _ in PUPILS:
+            stage.get_by_label(f"Predicted for {pseudonym} at stage 1").fill(
+                predicted(n, pseudonym))
+            stage.get_by_label(f"Observed of {pseudonym} at stage 1").fill(
+                observed(n, pseudonym))
+        press(page, "Save and return to the task list")
+    follow(page, "Outcomes and impact on groups")
     page.get_by_label("Outcomes", exact=True).fill(OUTCOMES)
+    press(page, "Save and return to the task list")
 
 
 # --- The journey ------------------------------------------------------------------------------
@@ -174,17 +184,20 @@ def test_a_lesson_study_passes_the_gate_and_its_school_stays_anonymous(new_page,
     menu(author, "Lesson studies")
     heading(author, "Lesson studies")
     follow(author, "Write up a lesson study")
-    heading(author, "Write up a lesson study")
+    heading(author, "Team, coach and focus")
     write_up_the_lesson_study(author)
-    press(author, "Save lesson study")
-    success(author, "The lesson study is saved as a draft.")
+    tasks = re.sub(r"^https?://[^/]+", "", author.url)
+    assert re.fullmatch(r"/lesson-studies/\d+/edit", tasks), author.url
+    record_path = "/records/" + tasks.split("/")[2]
+    visit(author, record_path)
     heading(author, TITLE)
-    record_path = re.sub(r"^https?://[^/]+", "", author.url)
-    assert re.fullmatch(r"/records/\d+", record_path), author.url
     summary = author.locator(".govuk-summary-list").first
     expect(summary).to_contain_text("Draft")
     expect(summary).to_contain_text("2 passages could identify the school")
-    press(author, "Submit to the headteacher")
+    visit(author, tasks)
+    follow(author, "Check your answers")
+    heading(author, "Check your answers before sending the lesson study to your headteacher")
+    press(author, "Send to the headteacher")
     success(author, "Sent to your headteacher for review.")
     expect(author.locator(".govuk-summary-list").first).to_contain_text("Submitted")
     expect(author.get_by_role("button", name="Submit to the headteacher")).to_have_count(0)
@@ -289,6 +302,7 @@ def test_a_lesson_study_passes_the_gate_and_its_school_stays_anonymous(new_page,
                  predicted(n, "Pupil B"), observed(n, "Pupil B")]
         expect(row.get_by_role("cell")).to_have_text(cells)
     expect(reader_page.get_by_text("Team of 1 from the school")).to_be_visible()
+    expect(reader_page.get_by_text("Writes a sentence or two").first).to_be_visible()
     assert_anonymous(reader_page, secrets)
 
     follow(reader_page, "Ask to talk to the authors")

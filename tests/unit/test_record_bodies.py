@@ -21,16 +21,24 @@ from models.record_bodies import (
 )
 from network.demo import records as demo
 from network.services.gate import strings_of
+from network.web.forms import lesson_study_data as steps
 from network.web.forms.case_studies import CaseStudyForm
-from network.web.forms.lesson_studies import LessonStudyForm
-from tests.factories import CASE_BODY, LESSON_BODY, WORKED, lesson_form
+from network.web.forms.lesson_studies import LessonStepForm, PupilsForm, TeamForm
+from tests.factories import (
+    CASE_BODY,
+    LESSON_BODY,
+    WORKED,
+    lesson_form,
+    lesson_step_form,
+    pupils_form,
+)
 
 CASE_KEYS = {"context", "group_id", "group_name", "barriers", "barrier_narrative",
              "what_needed_to_change", "actions", "impact", "offer", "offer_standards",
              "standards"}
-LESSON_KEYS = {"team", "subject", "year_group", "class_size_band", "focus", "question",
-               "technique", "pupils", "lessons", "interviews", "discussion", "outcomes",
-               "practice_changes", "sharing", "related_case_studies", "barriers", "standards"}
+LESSON_KEYS = {"team", "coach", "subject", "year_group", "class_size_band", "focus", "question",
+               "technique", "pupils", "lessons", "outcomes", "practice_changes", "sharing",
+               "related_case_studies", "barriers", "standards"}
 
 
 def demo_bodies() -> list[tuple[str, dict]]:
@@ -109,18 +117,54 @@ def test_the_case_study_form_builds_a_body_that_comes_back_exactly(request_conte
     assert CaseStudyBody.from_json(copy.deepcopy(body)).to_json() == body
 
 
-def test_the_lesson_study_form_builds_a_body_that_comes_back_exactly(request_context):
-    form = LessonStudyForm(formdata=MultiDict(lesson_form(team_members=["3"])))
-    form.set_choices(people=[_ns(id=3, name="A teacher")], author_id=3, barriers=BARRIERS,
-                     elements=ELEMENTS)
+def test_the_lesson_study_steps_build_a_body_that_comes_back_exactly(request_context):
+    """Team, case pupils and three research lessons, each step written into the body in
+    turn: each lesson keeps its own interviews and discussion, and the body is in shape."""
+    team = SimpleNamespace(
+        members=[(3, "A teacher")], partners=[(8, "A partner", "Other School")],
+        coaches=[(9, "A coach, Far School")], coach_school={9: 40})
+    form = TeamForm(formdata=MultiDict(lesson_form(team_members=["3"], partner_ids=["8"],
+                                                   coach="9")))
+    form.set_choices(team)
     assert form.validate(), form.errors
-    body = form.record_data()["body"]
-    assert set(body) == LESSON_KEYS
-    assert body["team"] == {"member_ids": [3], "partners": ""}
-    assert len(body["lessons"]) == 3 and len(body["lessons"][0]["stages"]) == 3
-    assert body["lessons"][0]["stages"][0]["responses"][1] == {"predicted": "Predicted L1S1P2",
-                                                              "observed": "Observed L1S1P2"}
-    assert LessonStudyBody.from_json(copy.deepcopy(body)).to_json() == body
+    body = steps.apply_team(form, LessonStudyBody(), team.coach_school, school_id=1)
+    assert body.team == Team(member_ids=(3,), partner_ids=(8,), partners="")
+    assert body.coach.user_id == 9 and body.coach.where == "other"
+    form = PupilsForm(formdata=MultiDict(pupils_form(1)))
+    assert form.validate(), form.errors
+    body = steps.apply_pupils(form, body)
+    assert [p.baseline for p in body.pupils][0] == "Writes one sentence without an order."
+    for n in (1, 2, 3):
+        form = LessonStepForm(formdata=MultiDict(lesson_step_form(1, n, taught=[3],
+                                                                  observed=[8, 9])),
+                              number=n, pupils=body.pupils)
+        form.set_choices(steps.lesson_people(body, {3: "A", 8: "B", 9: "C"}))
+        assert form.validate(), form.errors
+        body = steps.apply_lesson(form, body, n)
+    stored = body.to_json()
+    assert set(stored) == LESSON_KEYS and len(stored["lessons"]) == 3
+    third = stored["lessons"][2]
+    assert third["taught_by"] == [3] and third["observed_by"] == [8, 9]
+    assert third["interviews"] == ["Pupil A said lesson 3 helped", "Pupil B said lesson 3 helped"]
+    assert third["discussion"]["changes"] == "What changes after lesson 3"
+    assert stored["lessons"][0]["discussion"]["progress"][1] == "Progress of pupil 2 in lesson 1"
+    assert third["stages"][0]["responses"][1] == {"predicted": "Predicted L3S1P2",
+                                                  "observed": "Observed L3S1P2"}
+    assert LessonStudyBody.from_json(copy.deepcopy(stored)).to_json() == stored
+
+
+def test_people_leave_published_readers_only_roles():
+    """Without people, the body keeps how many took part but none of their ids."""
+    stored = copy.deepcopy(LESSON_BODY)
+    stored["team"].update(member_ids=[3, 4], partner_ids=[8])
+    stored["coach"] = {"user_id": 9, "where": "other"}
+    stored["lessons"][0].update(taught_by=[3], observed_by=[4, 8, 9])
+    hidden = LessonStudyBody.from_json(stored).without_people().to_json()
+    assert hidden["coach"] == {"user_id": 0, "where": "other"}
+    assert hidden["team"]["member_ids"] == [0, 0] and hidden["team"]["partner_ids"] == [0]
+    assert hidden["lessons"][0]["taught_by"] == [0]
+    assert hidden["lessons"][0]["observed_by"] == [0, 0, 0]
+    assert hidden["lessons"][0]["interviews"] == stored["lessons"][0]["interviews"]
 
 
 # --- older bodies, wrong types, unknown keys ---------------------------------------------
@@ -133,8 +177,9 @@ def test_a_body_saved_before_newer_keys_existed_loads_with_defaults():
     assert set(old.to_json()) == CASE_KEYS
     lesson = LessonStudyBody.from_json({"subject": "Science", "lessons": [{"objective": "X"}],
                                         "team": None})
-    assert lesson.related_case_studies == () and lesson.discussion.changes == ""
+    assert lesson.related_case_studies == () and lesson.coach.user_id == 0
     assert lesson.lessons[0].date == "" and lesson.lessons[0].day is None
+    assert lesson.lessons[0].discussion.changes == "" and lesson.lessons[0].interviews == ()
     assert lesson.team.member_ids == ()
 
 
@@ -156,8 +201,12 @@ def test_a_body_saved_before_newer_keys_existed_loads_with_defaults():
      "must be a date written YYYY-MM-DD"),
     ("lesson_study", {"lessons": [{"stages": [{"responses": [{"observed": ["x"]}]}]}]},
      "lessons.1.stages.1.responses.1.observed", "must be text"),
-    ("lesson_study", {"discussion": {"progress": "fine"}}, "discussion.progress",
-     "must be a list"),
+    ("lesson_study", {"lessons": [{"discussion": {"progress": "fine"}}]},
+     "lessons.1.discussion.progress", "must be a list"),
+    ("lesson_study", {"coach": {"user_id": 4, "where": "Oak School"}}, "coach.where",
+     "must be school or other"),
+    ("lesson_study", {"lessons": [{"taught_by": ["Mrs Smith"]}]}, "lessons.1.taught_by.1",
+     "must be a whole number"),
 ])
 def test_a_wrong_type_is_refused_naming_the_field(kind, change, field, problem):
     good = CASE_BODY if kind == "case_study" else LESSON_BODY
@@ -213,11 +262,12 @@ def test_reading_stored_data_never_fails(stored, standards):
 
 def test_reading_keeps_the_per_pupil_lists_aligned_and_the_good_values():
     stored = {"pupils": [{"label": "Pupil A"}, {"label": "Pupil B"}],
-              "interviews": [7, "Pupil B liked it"], "subject": ["Maths"],
+              "subject": ["Maths"],
               "team": {"member_ids": [3, "4", 5], "partners": "A partner"},
-              "lessons": [{"date": "not a date", "objective": "Count"}]}
+              "lessons": [{"date": "not a date", "objective": "Count",
+                           "interviews": [7, "Pupil B liked it"]}]}
     body = LessonStudyBody.read(stored)
-    assert body.interviews == ("", "Pupil B liked it")  # still one per pupil
+    assert body.lessons[0].interviews == ("", "Pupil B liked it")  # still one per pupil
     assert body.subject == "" and body.team == Team(member_ids=(3, 5), partners="A partner")
     assert body.lessons[0].date == "" and body.lessons[0].objective == "Count"
 
@@ -242,5 +292,20 @@ def test_the_search_sections_of_each_kind():
     lesson = body_for("lesson_study", copy.deepcopy(LESSON_BODY))
     assert lesson.barrier_texts() == [] and lesson.group_id == ""
     assert lesson.action_texts() == [LESSON_BODY["technique"], LESSON_BODY["practice_changes"]]
-    assert lesson.impact_texts() == [LESSON_BODY["outcomes"]]
+    assert lesson.impact_texts() == [LESSON_BODY["outcomes"],
+                                     *(p["impact"] for p in LESSON_BODY["pupils"])]
     assert lesson.standards == ("CE5.B",) and lesson.lessons[0].day == date(2024, 10, 3)
+
+
+def test_the_gate_and_the_index_walk_every_new_lesson_study_passage():
+    """Baselines, impacts and each lesson's interviews and discussion are in `texts()`,
+    which the anonymisation gate and the search index read."""
+    body = demo.lesson_study_body(demo.LESSON_STUDIES[0], [7], "", date(2025, 1, 6))
+    places = dict(body.texts())
+    story = demo.LESSON_STUDIES[0]
+    assert places["pupils.1.baseline"] == story["baselines"][0]
+    assert places["pupils.3.impact"] == story["impacts"][2]
+    for n, lesson in enumerate(story["lessons"], 1):
+        assert places[f"lessons.{n}.interviews.2"] == lesson["interviews"][1]
+        assert places[f"lessons.{n}.discussion.progress.3"] == lesson["progress"][2]
+        assert places[f"lessons.{n}.discussion.changes"] == lesson["changes"]

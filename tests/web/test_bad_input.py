@@ -12,9 +12,17 @@ from sqlalchemy import func, select, update
 
 from models import SchoolBarrier, User, UserSession
 from network.extensions import db
-from network.services import evaluations
+from network.services import evaluations, records
 from tests.db_state import unchanged
-from tests.factories import WORKED, api_token, confirm_sign_up, lesson_form
+from tests.factories import (
+    WORKED,
+    api_token,
+    confirm_sign_up,
+    data,
+    lesson_body,
+    lesson_form,
+    sharing_form,
+)
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Ali\u202eecnanif" shows as "Alifinance"
 
@@ -295,10 +303,13 @@ def test_other_clusters_school_in_an_invitation(world, as_role, client):
 
 def test_other_clusters_record_as_a_related_link(world, as_role, client):
     """Linking a lesson study to another cluster's case study is refused."""
-    as_role("leading_teacher")
+    author = as_role("leading_teacher")
+    record = records.create(author, "lesson_study", data(
+        "Bar models", lesson_body([author.id]), audience="cluster"))
     with unchanged():
-        refused(client.post("/lesson-studies/new", data=lesson_form(
-            related_case_studies=[str(world.B.record.id)])))
+        refused(client.post(f"/lesson-studies/{record.id}/steps/sharing", data=sharing_form(
+            record.version, related_case_studies=[str(world.B.record.id)])),
+            "Choose related case studies from the list")
 
 
 def test_other_clusters_school_urn_in_a_join_request(world, client, login):

@@ -21,7 +21,8 @@ ANSWERS = {200, 201, 302, 303, 400, 403, 404, 405, 409, 410, 413, 422}
 REFUSED = {403, 404}
 # A's record is a case study: asked for as a lesson study, it is no such thing (plain 404).
 # Pages without an id (the hidden admin area) refuse no existing thing either.
-NO_SUCH_THING = {"lesson_studies.edit", "api.lesson_study"}
+NO_SUCH_THING = {"lesson_studies.edit", "lesson_studies.step", "lesson_studies.lesson",
+                 "api.lesson_study"}
 GENERIC = {"decision": "decline", "school_role": "member", "coordinator": "no", "rating": "1"}
 
 
@@ -178,7 +179,7 @@ def test_every_changing_route_is_in_the_rights_table_or_open_to_all(app):
     admin_bookkeeping = {"admin.revoke_api_token", "admin.reset_two_factor"}
     gated_by_state = {"records.submit", "records.publish", "records.return_to_authors",
                       "records.override", "evaluations.finalise", "schools.offers",
-                      "lesson_studies.edit"}
+                      "lesson_studies.edit", "lesson_studies.step", "lesson_studies.lesson"}
     # Posted so that an invitation link stays out of addresses and logs, but it only shows
     # the link (test_invitation_links.py: others get 404 and nothing changes).
     shows_only = {"clusters.invitation_link"}

@@ -2,15 +2,13 @@
 the date typed in three boxes, the sub-forms for case pupils, research lessons and their
 stages, and helpers that read typed text out of them."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import DateField, FieldList, Form, FormField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from models.record_bodies import Lesson, Response, Stage
 from network.web.forms import NoNulls
-from network.web.forms.evaluations import DateInput
 
 PUPIL_SLOTS = 3
 LESSON_SLOTS = 3
@@ -82,10 +80,11 @@ class LessonDateField(DateField):
 
 
 class PupilForm(Form):
-    """A case pupil: a pseudonym and the group they stand for."""
+    """A case pupil: a pseudonym, the group they stand for and where they started."""
 
     pseudonym = line_field("Pseudonym", PSEUDONYM_MAX)
     stands_for = line_field("Who they stand for")
+    baseline = text_field("Where they started")
 
 
 class TextForm(Form):
@@ -109,13 +108,9 @@ class StageForm(Form):
                           max_entries=PUPIL_SLOTS)
 
 
-class LessonForm(Form):
-    """A research lesson: when, what it aimed at, and the predicted-against-observed grid."""
-
-    date = LessonDateField("Date", widget=DateInput(), format="%d %m %Y")
-    objective = text_field("Learning objective")
-    criteria = FieldList(FormField(TextForm), min_entries=PUPIL_SLOTS, max_entries=PUPIL_SLOTS)
-    stages = FieldList(FormField(StageForm), min_entries=STAGE_SLOTS, max_entries=STAGE_SLOTS)
+def per_pupil() -> FieldList:
+    """One passage for each case pupil slot."""
+    return FieldList(FormField(TextForm), min_entries=PUPIL_SLOTS, max_entries=PUPIL_SLOTS)
 
 
 def texts(form: Form) -> list[str]:
@@ -139,17 +134,6 @@ def has_text(form: Form) -> bool:
     return bool(texts(form))
 
 
-def lesson_body(form: LessonForm, slots: list[int]) -> Lesson:
-    """A research lesson as the record body holds it, for the pupil `slots` in use."""
-    return Lesson(
-        date=form.date.data.isoformat(), objective=form.objective.data or "",
-        criteria=tuple(form.criteria[i].form.text.data or "" for i in slots),
-        stages=tuple(Stage(name=stage.form.stage.data, responses=tuple(
-            Response(predicted=stage.form.responses[i].form.predicted.data or "",
-                     observed=stage.form.responses[i].form.observed.data or "")
-            for i in slots)) for stage in form.stages if has_text(stage.form)))
-
-
 def refresh_errors(field_or_form) -> None:
     """Recompute the error lists FieldList keeps, after messages were added to entries."""
     for field in field_or_form:
@@ -162,3 +146,19 @@ def refresh_errors(field_or_form) -> None:
                 field.errors = []
         elif isinstance(field, FormField):
             refresh_errors(field.form)
+
+
+def date_problem(field: LessonDateField, number: int) -> str | None:
+    """What is wrong with the date typed for research lesson `number` (None: nothing; a
+    lesson may be saved before its date is known)."""
+    parts = field.parts
+    if not any(parts):
+        return None
+    if len(parts) != 3 or not all(parts):
+        return f"The date of research lesson {number} must include a day, month and year"
+    if field.data is None:
+        return f"The date of research lesson {number} must be a real date, like 14 3 2026"
+    if not EARLIEST_YEAR <= field.data.year <= date.today().year + 1:
+        return (f"The date of research lesson {number} must be between {EARLIEST_YEAR} and "
+                "the end of next year")
+    return None

@@ -202,6 +202,8 @@ def _record_json(user: User, record: Record) -> dict:
     if isinstance(body, LessonStudyBody):
         body = replace(body, related_case_studies=tuple(
             r.id for r in records.related_for(user, record, True)))
+    if not record.published_attributed and isinstance(body, LessonStudyBody):
+        body = body.without_people()  # ids of partners, coach, who taught: none shown
     shown = body.to_json()
     if not record.published_attributed and "team" in shown:
         del shown["team"]["member_ids"]  # who wrote it would name the school
