@@ -154,4 +154,5 @@ class CaseStudyBody(_Part):
 
     def impact_texts(self) -> list[str]:
         """The measures (measure, before, after), the impact in words, next steps and risks."""
-        return [*(text for _, text in self.impact.texts()), self.next_steps, self.risks]
+        return [*(text for _, text in self.impact.texts()),
+                *(text for text in (self.next_steps, self.risks) if text)]

@@ -92,6 +92,8 @@ CASE_BODY = {
                "narrative": "Extra help now starts weeks earlier."},
     "offer": "Our tracking format and the agenda of our progress meetings.",
     "offer_standards": ["CE2.A"], "standards": ["CE2.A"],
+    "end_group_id": "", "end_group_name": "", "barrier_solutions": [], "timeline": [],
+    "support": [], "next_steps": "", "risks": "",
 }
 
 
