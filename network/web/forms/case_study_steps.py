@@ -104,13 +104,14 @@ class GroupsForm(ListStepForm):
             raise ValidationError("Choose a priority group from the list")
 
     def validate_end_group_id(self, field):
-        if field.data not in dict(field.choices):
-            raise ValidationError("Choose the priority group the school ended in")
+        if field.data and field.data not in dict(field.choices):
+            raise ValidationError("Choose the priority group the school ended in from the "
+                                  "list")
 
     def changes(self) -> dict:
         timeline = sorted((e.entry() for e in self.kept()), key=lambda s: s["when"])
         return {"body": {"group_id": self.group_id.data or "",
-                         "end_group_id": self.end_group_id.data, "timeline": timeline}}
+                         "end_group_id": self.end_group_id.data or "", "timeline": timeline}}
 
 
 class BarriersForm(StepForm):
