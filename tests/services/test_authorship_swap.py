@@ -289,6 +289,7 @@ def _values(world) -> dict[str, list]:
         "request_id": [1], "invitation_id": [1], "partnership_id": [1], "milestone_id": [1],
         "measure_id": [1], "grant_id": [1],
         "token": ["not-a-token"],
+        "step": ["context"], "action": [1],  # a record written in steps, and its action 1
     }
 
 
