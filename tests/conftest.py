@@ -347,7 +347,10 @@ def _records(cluster, people):
     author = people["leading_teacher"]
     record = Record(kind="case_study", school_id=author.school_id, cluster_id=cluster.id,
                     author_id=author.id, title=f"{cluster.name} tracking story",
-                    body={"context": "A two-form entry primary school."}, status="published",
+                    body={"context": "A two-form entry primary school.",  # and one action,
+                          "actions": [{"text": "Progress meetings every term.",  # for the
+                                       "standards": []}]},  # route walk's `action` 1
+                    status="published",
                     published_title="Tracking story", published_body={"context": "x"},
                     published_visibility="cluster", published_context={})
     db.session.add(record)

@@ -92,6 +92,8 @@ CASE_BODY = {
                "narrative": "Extra help now starts weeks earlier."},
     "offer": "Our tracking format and the agenda of our progress meetings.",
     "offer_standards": ["CE2.A"], "standards": ["CE2.A"],
+    "end_group_id": "", "end_group_name": "", "barrier_solutions": [], "timeline": [],
+    "support": [], "next_steps": "", "risks": "",
 }
 
 
@@ -208,6 +210,91 @@ WORKED = {
     "offer_standards": ["CE2.D", "CE4.D"],
     "audience": "network",
 }
+
+
+# The worked example written in steps: each step's form, then ten actions one at a time.
+CASE_STEPS = {
+    "groups": {
+        "timeline-0-year": "2019", "timeline-0-month": "09",
+        "timeline-0-what": "A new headteacher shared the results honestly with every teacher.",
+        "timeline-1-year": "2020", "timeline-1-month": "",
+        "timeline-1-what": "A year in an improvement programme.",
+        "timeline-2-year": "2022", "timeline-2-month": "07",
+        "timeline-2-what": "Results above the national average at both key stages.",
+        "timeline-3-year": "2024", "timeline-3-month": "04",
+        "timeline-3-what": "Our deputy head began coaching teachers in other schools.",
+        "group_id": "1", "end_group_id": "5"},
+    "barriers": {"barrier_narrative": WORKED["barrier_narrative"]},  # plus the solutions
+    "actions": {"what_needed_to_change": WORKED["what_needed_to_change"]},
+    "support": {"support-0-kind": "programme",
+                "support-0-details": "A year in an improvement programme.",
+                "support-1-kind": "local_authority",
+                "support-1-details": "The local authority's literacy consultant ran training.",
+                "support-2-kind": "partner",
+                "support-2-details": "Joint training days for teaching assistants."},
+    "impact": {k: v for k, v in WORKED.items() if k.startswith("measures-")}
+    | {"impact_narrative": WORKED["impact_narrative"]},
+    "next-steps": {"next_steps": "Share the leadership of mathematics with a second teacher.",
+                   "risks": "High pupil mobility will test our capacity.",
+                   "offer": WORKED["offer"], "offer_standards": WORKED["offer_standards"]},
+    "publication": {"audience": "cluster"},
+}
+CASE_ACTIONS = [
+    ("A year in a structured improvement programme.", ["CE1.A", "CE3.A"]),
+    ("Rebuilt the leadership team with real areas to lead.", ["CE6.E"]),
+    ("A standards team reviews class and pupil data every half-term.", ["CE2.A", "CE2.D"]),
+    ("Pupil progress meetings with every class teacher each term.", ["CE6.D"]),
+    ("Support for pupils with special educational needs reviewed each term.", ["CE2.E"]),
+    ("Teaching assistants trained to run short catch-up sessions.", ["CE4.A"]),
+    ("Every teacher answers for the progress of every pupil in the class.", ["CE6.C"]),
+    ("A behaviour plan that every adult applies the same way.", ["CE5.A"]),
+    ("Two learning mentors for pupils whose behaviour held them back.", ["CE5.B"]),
+    ("Every training session linked to a priority in the plan.", ["CE4.B"]),
+]
+
+
+def version_on(page: str) -> str:
+    """The version a step's form was read at."""
+    return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+
+
+def post_step(client, path: str, data: dict):
+    """Post a step's form as its page would, with the CSRF token and version it carries."""
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+    sent = {"csrf_token": token.group(1) if token else "", **data}
+    found = re.search(r'name="version" type="hidden" value="(\d+)"', page)
+    if found and "version" not in data:
+        sent["version"] = found.group(1)
+    return client.post(path, data={k: v for k, v in sent.items() if v is not None})
+
+
+def write_case_study(client, partner_id: int | None = None, solutions: bool = True,
+                     **steps) -> int:
+    """Write the worked example through every step as a person would and return its id;
+    `partner_id` names the partner school of support 3; keyword arguments (a step's name
+    with "_" for "-") replace a step's fields."""
+    answer = post_step(client, "/case-studies/new", {"title": WORKED["title"],
+                                                     "context": WORKED["context"]})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:3000]
+    record_id = int(answer.headers["Location"].rstrip("/").split("/")[-2])
+    base = f"/case-studies/{record_id}/steps"
+    page = client.get(f"{base}/barriers").get_data(as_text=True)
+    slugs = re.findall(r'name="barriers" type="checkbox" value="([^"]+)"', page)
+    barriers = {"barriers": WORKED["barriers"], **{
+        f"solution_{slugs.index(slug)}": f"What solved {slug}: a plan everyone kept to."
+        for slug in WORKED["barriers"] if solutions}}
+    for text, standards in CASE_ACTIONS:
+        assert post_step(client, f"{base}/actions/new", {
+            "text": text, "standards": standards}).status_code == 302
+    for step, data in CASE_STEPS.items():
+        data = {**data, **(barriers if step == "barriers" else {})}
+        if step == "support" and partner_id:
+            data["support-2-school_id"] = str(partner_id)
+        data.update(steps.get(step.replace("-", "_"), {}))
+        answer = post_step(client, f"{base}/{step}", data)
+        assert answer.status_code == 302, (step, answer.get_data(as_text=True)[:3000])
+    return record_id
 
 
 def day(days_ago: int) -> list[str]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from models import Cluster, GroupMembership, School, SchoolProfile, User
+from models.case_study_body import BarrierSolution, Support, TimelineStep
 from models.record_bodies import (
     Action,
     Body,
@@ -245,8 +246,11 @@ def _compose(kind: str, template: dict, school: School, context: dict, team: lis
 
 
 def case_study_body(t: dict, context: str) -> CaseStudyBody:
-    """A case study told from one of the stories, with the school's context in words."""
+    """A case study told from one of the stories, with the school's context in words; stories
+    told as real case studies are (end group, what solved each barrier, a timeline, support
+    received, next steps and risks) keep those sections too."""
     standards = sorted({s for _, stds in t["actions"] for s in stds} | set(t["offer_standards"]))
+    end = t.get("end_group")
     return CaseStudyBody(
         context=context, group_id=str(t["group"]), group_name=GROUP_NAMES[t["group"]],
         barriers=tuple(t["barriers"]), barrier_narrative=t["barrier_narrative"],
@@ -255,7 +259,14 @@ def case_study_body(t: dict, context: str) -> CaseStudyBody:
         impact=Impact(measures=tuple(Measure(measure=m, before=b, after=a)
                                      for m, b, a in t["measures"]), narrative=t["impact"]),
         offer=t["offer"], offer_standards=tuple(t["offer_standards"]),
-        standards=tuple(standards))
+        standards=tuple(standards),
+        end_group_id=str(end) if end else "", end_group_name=GROUP_NAMES[end] if end else "",
+        barrier_solutions=tuple(BarrierSolution(barrier=b, solution=text)
+                                for b, text in t.get("barrier_solutions", [])),
+        timeline=tuple(TimelineStep(when=w, what=what) for w, what in t.get("timeline", [])),
+        support=tuple(Support(kind=kind, description=text)
+                      for kind, text in t.get("support", [])),
+        next_steps=t.get("next_steps", ""), risks=t.get("risks", ""))
 
 
 def lesson_study_body(t: dict, member_ids: list[int], partners: str, first: date,

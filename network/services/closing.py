@@ -259,8 +259,12 @@ def _case_study_title(partnership: Partnership) -> str:
 def start_case_study(actor: User, partnership_id: int):
     """Start a draft case study for the supported school, filled in from the closed
     partnership: its focus, activities and the impact review, with the school's outcome
-    measures before and after first and then its focus ratings. Once per partnership."""
-    from network.services import outcomes, profiles, records
+    measures before and after first and then its focus ratings. The group at the start is
+    the one the school was in when the partnership began (from its group history), the group
+    at the end its current one; the timeline runs from the partnership's start to its close,
+    and the partner school is named as support (only the school's own people see which).
+    Once per partnership."""
+    from network.services import case_study_steps, outcomes, profiles, records
 
     partnership = get(actor, partnership_id)
     require(actor, "write_case_study", partnership)
@@ -274,17 +278,30 @@ def start_case_study(actor: User, partnership_id: int):
         {"measure": f"{_standard_words(row['standard'])}: self-evaluation rating",
          "before": str(row["before"] or ""), "after": str(row["after"] or "")}
         for row in ours.get("rows", [])])[:5]
-    group = profiles.current_group(partnership.supported_school_id)
+    school_id = partnership.supported_school_id
+    began = partnership.started_at or partnership.created_at
+    start = case_study_steps.group_on(school_id, began.date()) if began else None
+    group = profiles.current_group(school_id)
+    timeline = [{"when": f"{d:%Y-%m}", "what": what} for d, what in (
+        (began, "The partnership with a partner school began."),
+        (partnership.closed_at, "The partnership closed and both schools reviewed its "
+                                "impact.")) if d]
     request = partnership.request
     body = {
         "context": "",
-        "group_id": str(group.group_id) if group else "",
-        "group_name": group.group.name if group else "",
+        "group_id": str(start.group_id) if start else "",
+        "group_name": start.group.name if start else "",
+        "end_group_id": str(group.group_id) if group else "",
+        "end_group_name": group.group.name if group else "",
+        "timeline": timeline,
         "barriers": list(partnership.focus_barriers),
         "barrier_narrative": "",
         "what_needed_to_change": request.hopes if request else "",
         "actions": [{"text": partnership.activities or "Worked with a partner school.",
                      "standards": list(partnership.focus_standards)}],
+        "support": [{"kind": "partner", "description": partnership.activities or
+                     "A partnership with another school on the platform.",
+                     "school_id": partnership.supporting_school_id}],
         "impact": {"measures": measures, "narrative": review.get("summary", "")},
         "offer": "",
         "offer_standards": [],

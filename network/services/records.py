@@ -102,7 +102,8 @@ def create(actor: User, kind: str, data: dict) -> Record:
     return record
 
 
-def update(actor: User, record_id: int, version: int, data: dict) -> Record:
+def update(actor: User, record_id: int, version: int, data: dict,
+           note: str = "Edited") -> Record:
     """Save the working copy; Conflict if someone saved since `version`.
 
     Editing a published record starts a revision: the live copy stays as it was until the
@@ -115,7 +116,7 @@ def update(actor: User, record_id: int, version: int, data: dict) -> Record:
     body = checked_body(record.kind, data.get("body"))
     try:
         record.status = "draft"
-        _apply(record, actor, data, body, "Edited")
+        _apply(record, actor, data, body, note)
         db.session.commit()
     except StaleDataError:  # someone saved between our check and our write (PostgreSQL)
         db.session.rollback()
@@ -216,7 +217,7 @@ def _safe_links(record: Record, audience: str) -> dict:
     link between the two would join an anonymous record to its school)."""
     body = record_bodies.read(record.kind, record.body)
     if not isinstance(body, record_bodies.LessonStudyBody):
-        return body.to_json()
+        return body.published().to_json()  # no partner school's id leaves the school
     related = []
     for other_id in body.related_case_studies:
         other = db.session.get(Record, other_id)

@@ -289,7 +289,7 @@ def _values(world) -> dict[str, list]:
         "request_id": [1], "invitation_id": [1], "partnership_id": [1], "milestone_id": [1],
         "measure_id": [1], "grant_id": [1],
         "token": ["not-a-token"],
-        "step": ["team", "check"], "lesson": [1],  # a lesson study written in steps
+        "step": ["context", "team", "check"], "lesson": [1], "action": [1],  # records
     }
 
 

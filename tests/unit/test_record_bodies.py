@@ -22,12 +22,12 @@ from models.record_bodies import (
 from network.demo import records as demo
 from network.services.gate import strings_of
 from network.web.forms import lesson_study_data as steps
-from network.web.forms.case_studies import CaseStudyForm
+from network.web.forms.case_study_steps import GroupsForm, SupportForm
 from network.web.forms.lesson_studies import LessonStepForm, PupilsForm, TeamForm
 from tests.factories import (
     CASE_BODY,
+    CASE_STEPS,
     LESSON_BODY,
-    WORKED,
     lesson_form,
     lesson_step_form,
     pupils_form,
@@ -35,7 +35,8 @@ from tests.factories import (
 
 CASE_KEYS = {"context", "group_id", "group_name", "barriers", "barrier_narrative",
              "what_needed_to_change", "actions", "impact", "offer", "offer_standards",
-             "standards"}
+             "standards", "end_group_id", "end_group_name", "barrier_solutions", "timeline",
+             "support", "next_steps", "risks"}
 LESSON_KEYS = {"team", "coach", "subject", "year_group", "class_size_band", "focus", "question",
                "technique", "pupils", "lessons", "outcomes", "practice_changes", "sharing",
                "related_case_studies", "barriers", "standards"}
@@ -103,18 +104,20 @@ BARRIERS = [_ns(slug=slug, title=slug) for slug in (
     "sen-unfocused", "behaviour", "low-maths")]
 
 
-def test_the_case_study_form_builds_a_body_that_comes_back_exactly(request_context):
-    form = CaseStudyForm(formdata=MultiDict(WORKED))
-    form.set_choices([_ns(id=n, name=f"Group {n}", description="") for n in range(1, 7)],
-                     BARRIERS, ELEMENTS, [_ns(id=5, name="A colleague")])
-    assert form.validate(), form.errors
-    body = form.record_data()["body"]
-    assert set(body) == CASE_KEYS
-    assert body["actions"][2] == {"text": WORKED["actions-2-text"],
-                                  "standards": ["CE2.A", "CE2.D", "CE6.D"]}
-    assert body["impact"]["measures"][1] == {"measure": "Value added", "before": "98.6",
-                                             "after": "101.1"}
-    assert CaseStudyBody.from_json(copy.deepcopy(body)).to_json() == body
+def test_the_case_study_steps_build_a_body_that_comes_back_exactly(request_context):
+    groups = GroupsForm(formdata=MultiDict({**CASE_STEPS["groups"], "version": "1"}))
+    groups.prepare(_ns(groups=[_ns(id=n, name=f"Group {n}") for n in range(1, 7)]))
+    support = SupportForm(formdata=MultiDict({**CASE_STEPS["support"], "version": "1",
+                                              "support-2-school_id": "12"}))
+    support.prepare(_ns(partners=[_ns(id=12, name="A partner")]))
+    assert groups.validate() and support.validate(), (groups.errors, support.errors)
+    body = {**CASE_BODY, **groups.changes()["body"], **support.changes()["body"]}
+    assert body["timeline"][1] == {"when": "2020", "what": "A year in an improvement programme."}
+    assert [s["school_id"] for s in body["support"]] == [0, 0, 12]
+    typed = CaseStudyBody.from_json(copy.deepcopy(body))
+    assert typed.to_json() == body
+    assert typed.start_date() == "2019-09"
+    assert [s.school_id for s in typed.published().support] == [0, 0, 0]
 
 
 def test_the_lesson_study_steps_build_a_body_that_comes_back_exactly(request_context):

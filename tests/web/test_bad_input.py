@@ -100,7 +100,7 @@ def test_overlong_case_study_title(world, as_role, client):
     as_role("leading_teacher")
     with unchanged():
         refused(client.post("/case-studies/new", data={**WORKED, "title": "T" * 201}),
-                "The title must be 200 characters or fewer", kept=WORKED["offer"])
+                "The title must be 200 characters or fewer", kept=WORKED["context"])
 
 
 def test_overlong_lesson_study_field(world, as_role, client):
@@ -190,7 +190,7 @@ def test_bidirectional_overrides_in_titles_and_cluster_names(world, as_role, cli
     as_role("leading_teacher")
     with unchanged():
         refused(client.post("/case-studies/new", data={**WORKED, "title": f"Ours{RLO}txt.exe"}),
-                "contains characters that are not allowed", kept=WORKED["offer"])
+                "contains characters that are not allowed", kept=WORKED["context"])
 
 
 def test_combining_characters_are_stored_and_shown_escaped(world, client):
@@ -287,9 +287,10 @@ def test_other_clusters_person_as_coauthor(world, as_role, client):
     """A co-author from another cluster is refused; no record is made."""
     as_role("leading_teacher")
     with unchanged():
-        refused(client.post("/case-studies/new", data={
-            **WORKED, "coauthor_ids": [str(world.B.people["member"].id)]}),
-            "Choose co-authors from the list of your colleagues", kept=WORKED["offer"])
+        refused(client.post(f"/case-studies/{world.A.record.id}/steps/publication", data={
+            "version": str(world.A.record.version), "audience": "cluster",
+            "coauthor_ids": [str(world.B.people["member"].id)]}),
+            "Choose co-authors from the list of your colleagues")
 
 
 def test_other_clusters_school_in_an_invitation(world, as_role, client):
@@ -508,8 +509,9 @@ def test_unknown_case_study_audience(world, as_role, client):
     """A case study for an audience that does not exist is refused."""
     as_role("leading_teacher")
     with unchanged():
-        refused(client.post("/case-studies/new", data={**WORKED, "audience": "world"}),
-                "Choose where it should be published", kept=WORKED["offer"])
+        refused(client.post(f"/case-studies/{world.A.record.id}/steps/publication", data={
+            "version": str(world.A.record.version), "audience": "world"}),
+            "Choose where it should be published")
 
 
 def test_unknown_site_admin_designation(world, as_role, client):

@@ -150,7 +150,12 @@ def test_from_request_to_impact_review_and_a_draft_case_study(no_csrf, app, logi
     assert net.right.name not in str(draft.body) and net.right.name not in draft.title
     assert draft.title.startswith("Working with a") and "CE2" not in draft.title
     assert "partner school on tracking steers improvement" in draft.title
-    assert head.get(started.headers["Location"]).status_code == 200
+    opened = head.get(started.headers["Location"])  # the case study's task list
+    assert opened.status_code == 302 and opened.headers["Location"].endswith("/steps")
+    assert head.get(opened.headers["Location"]).status_code == 200
+    start, end = draft.body["group_name"], draft.body["end_group_name"]
+    assert end and start  # from the group history on the partnership's start, and today
+    assert draft.body["support"][0]["kind"] == "partner" and draft.body["timeline"]
     assert head.post(f"{url}/case-study").headers["Location"] == started.headers["Location"]
 
 

@@ -53,7 +53,8 @@ def test_a_case_study_sent_twice_is_written_once(client, author):
     first, second = _twice(client, "/case-studies/new", WORKED)
     _same_place(first, second)
     assert _count(Record) == 1
-    assert second.headers["Location"].endswith(f"/records/{db.session.scalar(select(Record.id))}")
+    assert second.headers["Location"].endswith(
+        f"/case-studies/{db.session.scalar(select(Record.id))}/steps")
     assert "already been sent" in client.get(second.headers["Location"]).get_data(as_text=True)
 
 

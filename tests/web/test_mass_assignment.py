@@ -122,7 +122,7 @@ def test_case_study_create_and_edit_keep_author_school_and_status(world, client,
     _record_is_theirs(record, person)
     saved = record.version
     assert saved != 999
-    response = client.post(f"/case-studies/{record.id}/edit", data={
+    response = client.post(f"/case-studies/{record.id}/steps/context", data={
         **_without(hostile(world), "version"), **WORKED, "version": str(saved),
         "title": "Changed"})
     assert response.status_code == 302

@@ -86,7 +86,13 @@ def _free_term(world):
 
 
 def _case_study(world):
-    return {**WORKED, "version": str(world.A.record.version)}
+    return {"title": WORKED["title"], "context": WORKED["context"],
+            "version": str(world.A.record.version)}
+
+
+def _action(world):
+    return {"text": "Progress meetings every term.", "standards": ["CE6.D"],
+            "version": str(world.A.record.version)}
 
 
 A_MEMBER = "{a.people[member].id}"
@@ -118,8 +124,12 @@ RIGHTS = {
                         {"coordinator", "lle", "site_admin"}),
     "records.contact_request": ("/contact-requests/{a.contact.id}",
                                 lambda w: {"decision": "decline"}, {"headteacher"}),
-    "case_studies.edit": ("/case-studies/{a.record.id}/edit", _case_study,
+    "case_studies.step": ("/case-studies/{a.record.id}/steps/context", _case_study,
                           {"leading_teacher"}),
+    "case_studies.add_action": ("/case-studies/{a.record.id}/steps/actions/new", _action,
+                                {"leading_teacher"}),
+    "case_studies.change_action": ("/case-studies/{a.record.id}/steps/actions/1", _action,
+                                   {"leading_teacher"}),
     "admin.user": ("/admin/users/" + A_MEMBER, lambda w: {"designations": ["lle"]},
                    {"site_admin"}),
     "oversight.measures": ("/partnerships/{a.partnership.id}/outcomes",
