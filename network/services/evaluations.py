@@ -197,16 +197,17 @@ def finalise_problems(evaluation: SelfEvaluation,
                       ids: list[str] | None = None) -> dict[str, tuple[str, str]]:
     """What stops the toolkit's rules being met, by standard (in toolkit order): a 1 must
     rest on evidence, and a 3 or 4 must lead to at least one action."""
-    problems = {}
+    problems, known = {}, vocabulary().standards
     for sid in ids if ids is not None else all_standard_ids():
         rating = evaluation.ratings.get(sid)
         if rating is None or rating.rating is None:
             continue
+        named = f"{sid} {known[sid].title}" if sid in known else sid
         if rating.rating == 1 and not rating.evidence.strip():
-            problems[sid] = ("evidence", f"{sid} is rated 1: give the evidence of its impact, "
-                                         "or change the rating")
+            problems[sid] = ("evidence", f"{named} is rated 1: give the evidence of its "
+                                         "impact, or change the rating")
         elif rating.rating >= 3 and not any(a.what.strip() for a in rating.actions):
-            problems[sid] = ("actions", f"{sid} is rated {rating.rating}: add at least one "
+            problems[sid] = ("actions", f"{named} is rated {rating.rating}: add at least one "
                                         "action, or change the rating")
     return problems
 

@@ -11,6 +11,7 @@ from models import RatingAction, SelfEvaluation
 from network.access import can
 from network.domain import terms
 from network.extensions import db
+from network.web.templating import standard_name
 from tests.factories import ROLES, csrf_token
 
 # role -> (may read the evaluation, may edit it, may finalise it), for the school's own
@@ -259,17 +260,17 @@ def test_finalising_refuses_unbacked_ratings_on_the_right_standard(client, login
     links = dict(re.findall(r'<a href="([^"]+)">([^<]+)</a>', page))
     evidence = f"{path}/elements/CE2?check=finalise#std_B-evidence"
     action = f"{path}/elements/CE3?check=finalise#std_C-actions"
-    assert links[evidence].startswith("CE2.B is rated 1: give the evidence")
-    assert links[action].startswith("CE3.C is rated 4: add at least one action")
+    assert links[evidence].startswith(f"{standard_name('CE2.B')} is rated 1: give the evidence")
+    assert links[action].startswith(f"{standard_name('CE3.C')} is rated 4: add at least one")
     assert not any("CE5.B" in text for text in links.values())  # it has its action
 
     element = client.get(evidence.split("#")[0]).get_data(as_text=True)
     beside = element.split('id="std_B-evidence-error"')[1].split("</p>")[0]
-    assert "CE2.B is rated 1: give the evidence" in beside
+    assert f"{escape(standard_name('CE2.B'))} is rated 1: give the evidence" in beside
     assert element.count("is rated 1: give the evidence") == 2  # the summary and the field
     element = client.get(action.split("#")[0]).get_data(as_text=True)
     block = element.split('id="std_C-actions"')[1].split("Add an action")[0]
-    assert "CE3.C is rated 4: add at least one action" in block
+    assert f"{escape(standard_name('CE3.C'))} is rated 4: add at least one action" in block
 
 
 def test_add_an_action_saves_what_was_typed_and_adds_one_empty_block(client, login, head,
@@ -296,6 +297,16 @@ def test_add_an_action_saves_what_was_typed_and_adds_one_empty_block(client, log
         "std_C-rating": "3", "std_C-actions-0-what": "Moderate writing",
         "std_C-actions-0-who": "English lead", "std_C-actions-0-by_when": when})
     assert response.headers["Location"].endswith("#std_C-actions-1-what")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<input type="hidden" name="std_C-actions-0-what" value="Moderate writing">' in page
+    assert "Moderate writing, English lead, by" in page  # a saved action reads as one line
+    response = _element_post(client, evaluation.id, change="std_C-0", **{
+        "std_C-rating": "3", "std_C-actions-0-what": "Moderate writing",
+        "std_C-actions-0-who": "English lead", "std_C-actions-0-by_when": when})
+    assert response.headers["Location"].endswith(f"{path}?open=std_C-0#std_C-actions-0-what")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'<input class="govuk-input[^"]*" id="std_C-actions-0-what" '
+                     r'name="std_C-actions-0-what" type="text" value="Moderate writing"', page)
     response = _element_post(client, evaluation.id, remove="std_C-0", **{
         "std_C-rating": "3", "std_C-actions-0-what": "Moderate writing",
         "std_C-actions-1-what": "Pupil progress meetings", "std_C-actions-1-by_when": when,
@@ -310,17 +321,26 @@ def test_add_an_action_saves_what_was_typed_and_adds_one_empty_block(client, log
 
 def test_add_an_action_on_a_form_with_errors_keeps_everything(client, login, head,
                                                               make_evaluation):
-    """If the page has an error, nothing is saved, but what was typed stays and the new
-    action block is there to fill in."""
+    """Adding an action saves even while a standard is not rated yet; if the page has a
+    mistake, nothing is saved, but what was typed stays and the new action block is there."""
     evaluation = make_evaluation(head.school, ratings=None)
     login(head)
     response = _element_post(client, evaluation.id, add="std_D", **{
         "std_B-rating": "", "std_D-evidence": "Kept while adding"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Choose a rating from 1 to 4 for CE2.B" in page
-    assert "Kept while adding" in page and 'name="std_D-actions-0-what"' in page
+    assert response.status_code == 302  # CE2.B stays unrated, the rest is saved
     db.session.refresh(evaluation)
-    assert evaluation.version == 1
+    assert evaluation.ratings["CE2.B"].rating is None
+    assert evaluation.ratings["CE2.D"].evidence == "Kept while adding"
+
+    response = _element_post(client, evaluation.id, add="std_D", **{
+        "std_B-evidence": "e" * 5001, "std_D-evidence": "Kept again"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Evidence must be 5000 characters or fewer" in page
+    assert "Kept again" in page and 'name="std_D-actions-0-what"' in page
+    db.session.refresh(evaluation)
+    assert evaluation.ratings["CE2.D"].evidence == "Kept while adding"
+    assert "Choose a rating" in _element_post(client, evaluation.id, **{
+        "std_B-rating": ""}).get_data(as_text=True)  # "Save and continue" still needs them
 
 
 def test_element_pages_show_the_questions_and_the_evidence_prompt(client, login, head,

@@ -31,8 +31,8 @@ from network.web.forms import VERSION, NoNulls
 
 MAX_ACTIONS = 10
 # Short labels for the inline radios; the page explains the scale once, above the standards.
-SHORT_RATINGS = {1: "Strong", 2: "Developing", 3: "Needs some improvement",
-                 4: "Needs significant development"}
+SHORT_RATINGS = {1: "Strong", 2: "Developing", 3: "Some improvement",
+                 4: "Significant development"}
 RATING_CHOICES = [(str(n), f"{n} {SHORT_RATINGS[n]}") for n in RATINGS]
 
 
@@ -118,6 +118,10 @@ class StandardForm(Form):
         return valid
 
     def validate_rating(self, field):
+        """A rating from 1 to 4; while only adding, changing or removing an action (`partial`)
+        a standard not yet rated may stay so."""
+        if getattr(self, "partial", False) and field.data in (None, "", "None"):
+            return
         if field.data not in {"1", "2", "3", "4"}:
             raise ValidationError(f"Choose a rating from 1 to 4 for {self.standard_id}")
 
@@ -165,7 +169,9 @@ def entries_from(form, standard_ids: list[str], drop: tuple[str, int] | None = N
     entries = {}
     for sid in standard_ids:
         sub = getattr(form, field_name(sid)).form
-        entries[sid] = {"rating": int(sub.rating.data), "evidence": sub.evidence.data or "",
+        rated = sub.rating.data in {"1", "2", "3", "4"}
+        entries[sid] = {"rating": int(sub.rating.data) if rated else None,
+                        "evidence": sub.evidence.data or "",
                         "sef_ref": sub.sef_ref.data or "",
                         "share_how": sub.share_how.data or "",
                         "actions": [{"what": a.form.what.data or "", "who": a.form.who.data or "",
@@ -175,8 +181,8 @@ def entries_from(form, standard_ids: list[str], drop: tuple[str, int] | None = N
 
 
 def parse_button(value: str | None, standard_ids: list[str]) -> tuple[str, int] | None:
-    """Which standard (and action) an "Add an action" or "Remove" button named: "std_B" or
-    "std_B-2" -> ("CE2.B", 2); None for anything else."""
+    """Which standard (and action) an "Add an action", "Change" or "Remove" button named:
+    "std_B" -> ("CE2.B", -1), "std_B-2" -> ("CE2.B", 2); None for anything else."""
     name, _, number = (value or "").partition("-")
     by_name = {field_name(sid): sid for sid in standard_ids}
     if name not in by_name or (number and not (number.isdigit() and len(number) < 3)):

@@ -20,6 +20,7 @@ from network.web.forms.evaluations import (
     field_name,
     parse_button,
 )
+from network.web.templating import standard_name
 from network.web.views import attach_error
 
 bp = Blueprint("evaluations", __name__)
@@ -98,9 +99,10 @@ def show(evaluation_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>/elements/<code>", methods=["GET", "POST"])
 def edit_element(evaluation_id: int, code: str):
-    """Rate one core element's standards. "Add an action" and "Remove" save what was typed
-    and come back to the page (one more empty action, or one fewer); a stale save shows both
-    versions (409). Arriving from a refused finalise, each standard's problem shows beside it."""
+    """Rate one core element's standards. "Add an action", "Change" (a saved action) and
+    "Remove" save what was typed and come back to the page with one more empty action, that
+    action open to edit, or one fewer; a stale save shows both versions (409). Arriving from a
+    refused finalise, each standard's problem shows beside it."""
     evaluation = evaluations.get(current_user, evaluation_id)
     require(current_user, "edit", evaluation)
     element = evaluations.element(code)
@@ -113,6 +115,10 @@ def edit_element(evaluation_id: int, code: str):
         else form_class(data=data)
     if request.method == "GET" and request.args.get("check") == "finalise":
         _show_problems(form, evaluations.finalise_problems(evaluation, ids))
+    opening = parse_button(request.values.get("open") or request.form.get("change"), ids)
+    if request.method == "POST" and any(request.form.get(b) for b in ("add", "change", "remove")):
+        for sid in ids:  # working on actions: a standard not rated yet may stay unrated
+            getattr(form, field_name(sid)).form.partial = True
     if form.validate_on_submit():
         adding = parse_button(request.form.get("add"), ids)
         removing = parse_button(request.form.get("remove"), ids)
@@ -122,27 +128,36 @@ def edit_element(evaluation_id: int, code: str):
                 entries_from(form, ids, drop=removing))
         except Conflict as conflict:
             form.version.data = conflict.version
-            return _element_page(evaluation, element, form, theirs=conflict.theirs), 409
+            return _element_page(evaluation, element, form, theirs=conflict.theirs,
+                                 opening=opening), 409
         if adding:
             sid = adding[0]
             slot = f"{field_name(sid)}-actions-{len(evaluation.ratings[sid].actions)}-what"
             return redirect(url_for("evaluations.edit_element", evaluation_id=evaluation.id,
                                     code=code, add=field_name(sid), _anchor=slot))
+        if opening and request.form.get("change"):
+            name, number = field_name(opening[0]), opening[1]
+            return redirect(url_for("evaluations.edit_element", evaluation_id=evaluation.id,
+                                    code=code, open=f"{name}-{number}",
+                                    _anchor=f"{name}-actions-{number}-what"))
         if removing:
-            flash(f"Action removed from {removing[0]}; the rest of {code} is saved.", "success")
+            flash(f"Action removed from {standard_name(removing[0])}; the rest of {code} is "
+                  "saved.", "success")
             return redirect(url_for("evaluations.edit_element", evaluation_id=evaluation.id,
                                     code=code, _anchor=f"{field_name(removing[0])}-actions"))
         flash(f"{element.code} {element.title} saved.", "success")
         return redirect(_next_page(evaluation, code))
     if request.method == "POST":
         _add_or_remove_unsaved(form, ids)
-    return _element_page(evaluation, element, form, restored=restored is not None)
+    return _element_page(evaluation, element, form, restored=restored is not None,
+                         opening=opening)
 
 
-def _element_page(evaluation, element, form, theirs=None, restored=False):
+def _element_page(evaluation, element, form, theirs=None, restored=False, opening=None):
     return render_template("evaluations/element.html", evaluation=evaluation, element=element,
                            form=form, field_name=field_name, theirs=theirs, restored=restored,
-                           questions=evaluations.questions(element.code))
+                           questions=evaluations.questions(element.code),
+                           opened=f"{field_name(opening[0])}-{opening[1]}" if opening else "")
 
 
 def _show_problems(form, problems: dict) -> None:
