@@ -568,3 +568,47 @@ def test_expired_session_keeps_the_draft(page, make_cluster, make_user, make_eva
     expect(page.locator(".govuk-inset-text").first).to_contain_text("We kept what you typed")
     expect(evidence_field(page, "CE4.B")).to_have_value(typed)
     expect(rating_radio(page, "CE4.B", 1)).to_be_checked()
+
+
+# --- 7. Finalising refused, put right on a phone and at a desk -------------------------------
+
+def test_refused_finalise_is_put_right_at_both_widths(page, make_cluster, make_user,
+                                                      make_evaluation):
+    """A 1 without evidence stops the term being final. At 375 px and at 1280 px the refusal,
+    the element page showing the problem, an action added, changed and removed are all
+    accessible; the evidence typed is saved and the term then finalises."""
+    world = school_with_leaders(make_cluster, make_user)
+    evaluation_id = released(make_evaluation(
+        world.school, {sid: 2 for sid in all_standard_ids()} | {"CE5.D": 1}).id)
+    problem = f"{standard_name('CE5.D')} is rated 1: give the evidence of its impact, or " \
+              "change the rating"
+    sign_in(page, world.head)
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        visit(page, f"/evaluations/{evaluation_id}")
+        press(page, "Finalise this term")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("cannot be finalised yet")
+        click_to_page(page, page.get_by_role("link", name=problem))
+        expect(page.locator("#std_D-evidence-error")).to_contain_text(problem)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+        click_to_page(page, add_action_button(page, "CE5.D"))  # a block to fill in
+        fill_action(page, "CE5.D", "Share our next-step cards", "Deputy head",
+                    date(NEXT_YEAR, 2, 1))
+        click_to_page(page, add_action_button(page, "CE5.D"))  # saved; one line now
+        saved_line = page.locator(".app-action--saved")
+        expect(saved_line).to_contain_text("Share our next-step cards, Deputy head, by 1 "
+                                           f"February {NEXT_YEAR}")
+        click_to_page(page, page.get_by_role("button", name=re.compile(
+            r"^Remove action 1 for CE5\.D ")))
+        success(page, "Action removed from CE5.D")
+        expect(page.locator(".app-action")).to_have_count(0)
+        assert page.evaluate("document.documentElement.scrollHeight") < \
+            (4000 if width == 1280 else 6000)
+
+    evidence_field(page, "CE5.D").fill("Pupils in every class can say their next step.")
+    press(page, "Save and continue")
+    visit(page, f"/evaluations/{evaluation_id}")
+    press(page, "Finalise this term")
+    press(page, f"Yes, finalise {released(terms.label(*terms.current_term()))}")
+    assert saved(evaluation_id).status == "final"
