@@ -128,6 +128,7 @@ def edit_element(evaluation_id: int, code: str):
                 entries_from(form, ids, drop=removing))
         except Conflict as conflict:
             form.version.data = conflict.version
+            _add_or_remove_unsaved(form, ids)
             return _element_page(evaluation, element, form, theirs=conflict.theirs,
                                  opening=opening), 409
         if adding:
