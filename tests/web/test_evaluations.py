@@ -272,6 +272,15 @@ def test_finalising_refuses_unbacked_ratings_on_the_right_standard(client, login
     block = element.split('id="std_C-actions"')[1].split("Add an action")[0]
     assert f"{escape(standard_name('CE3.C'))} is rated 4: add at least one action" in block
 
+    # Put right there, "Save and continue" leads back to the evaluation, to finalise.
+    checked = f"{path}/elements/CE3?check=finalise"
+    form = {"csrf_token": csrf_token(client, checked), "version": str(evaluation.version)}
+    for letter in "ABCDE":
+        form[f"std_{letter}-rating"] = "2"
+    saved_page = client.post(checked, data={**form, "std_C-rating": "4",
+                                            "std_C-actions-0-what": "Name a lead"})
+    assert saved_page.headers["Location"].endswith(path)
+
 
 def test_add_an_action_saves_what_was_typed_and_adds_one_empty_block(client, login, head,
                                                                       make_evaluation):

@@ -113,7 +113,8 @@ def edit_element(evaluation_id: int, code: str):
     restored = form_recovery.take() if request.method == "GET" else None
     form = form_class(formdata=restored, data=data) if restored is not None \
         else form_class(data=data)
-    if request.method == "GET" and request.args.get("check") == "finalise":
+    check = "finalise" if request.args.get("check") == "finalise" else None
+    if request.method == "GET" and check:
         _show_problems(form, evaluations.finalise_problems(evaluation, ids))
     opening = parse_button(request.values.get("open") or request.form.get("change"), ids)
     if request.method == "POST" and any(request.form.get(b) for b in ("add", "change", "remove")):
@@ -135,18 +136,21 @@ def edit_element(evaluation_id: int, code: str):
             sid = adding[0]
             slot = f"{field_name(sid)}-actions-{len(evaluation.ratings[sid].actions)}-what"
             return redirect(url_for("evaluations.edit_element", evaluation_id=evaluation.id,
-                                    code=code, add=field_name(sid), _anchor=slot))
+                                    code=code, add=field_name(sid), check=check, _anchor=slot))
         if opening and request.form.get("change"):
             name, number = field_name(opening[0]), opening[1]
             return redirect(url_for("evaluations.edit_element", evaluation_id=evaluation.id,
-                                    code=code, open=f"{name}-{number}",
+                                    code=code, open=f"{name}-{number}", check=check,
                                     _anchor=f"{name}-actions-{number}-what"))
         if removing:
             flash(f"Action removed from {standard_name(removing[0])}; the rest of {code} is "
                   "saved.", "success")
             return redirect(url_for("evaluations.edit_element", evaluation_id=evaluation.id,
-                                    code=code, _anchor=f"{field_name(removing[0])}-actions"))
+                                    code=code, check=check,
+                                    _anchor=f"{field_name(removing[0])}-actions"))
         flash(f"{element.code} {element.title} saved.", "success")
+        if check:  # put right after a refused finalise: back to where the term is finalised
+            return redirect(url_for("evaluations.show", evaluation_id=evaluation.id))
         return redirect(_next_page(evaluation, code))
     if request.method == "POST":
         _add_or_remove_unsaved(form, ids)
