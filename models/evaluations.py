@@ -57,6 +57,8 @@ class Rating(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     evidence: Mapped[str] = mapped_column(Text, default="")
     sef_ref: Mapped[str] = mapped_column(String(60), default="")
+    # For a 1: a sentence on how another school could learn from it (shown with the offer).
+    share_how: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     evaluation: Mapped[SelfEvaluation] = relationship(back_populates="ratings")
     actions: Mapped[list["RatingAction"]] = relationship(

@@ -3,8 +3,9 @@ their lettered standards, and the barrier taxonomy. Identifiers never change."""
 
 PRIORITY_GROUPS = [
     (1, "raise-attainment", "Raise attainment",
-     "Below the floor: too few pupils reach the expected level in both English and "
-     "mathematics, or the school is in an Ofsted category."),
+     "Under the floor target: fewer than 55% of pupils reach the expected level in English "
+     "and mathematics together, or Ofsted has put the school in a category (special measures "
+     "or a notice to improve)."),
     (2, "build-on-improvement", "Build on improvement",
      "Results are rising; the work is to gain further and make the gains stick."),
     (3, "maximise-progress", "Maximise progress",
@@ -49,12 +50,16 @@ CORE_ELEMENTS = [
           "Each pupil's end-of-year expectation builds on prior attainment and national "
           "expectations; results are compared by gender, ethnicity and free school meals to "
           "close gaps."),
-         ("C", "Accurate teacher assessment",
-          "Staff share a sense of age-related expectations and good progress; assessment is "
-          "checked through periodic assessment and moderation."),
-         ("D", "Termly analysis reaches leaders and governors",
-          "Each term the tracking is analysed and acted on, and under-performance is reported "
-          "upwards."),
+         ("C", "Every adult spots pupils who stall",
+          "All staff know what age-related expectations and good progress across a key stage "
+          "look like; teachers assess accurately at regular points; and every adult notices "
+          "pupils who are falling behind, moving slowly or stuck, and plans support that helps "
+          "them catch up quickly."),
+         ("D", "Each child tracked to their year-end goal",
+          "Leaders and staff follow every child's progress towards their expectation for the "
+          "year. Each term the checked tracking results are analysed and acted on, and pupils "
+          "who are behind, with what the school is doing for them, are discussed by leaders, "
+          "governors and key-stage or year-group teams."),
          ("E", "Teaching adjusts to tracking",
           "Teachers change what they do in class in response to each pupil's termly data."),
          ("F", "Progress talked through with pupils and families",
@@ -119,6 +124,30 @@ CORE_ELEMENTS = [
           "Pupil conferencing involves pupils in shaping their own learning."),
      ]),
 ]
+
+# Questions a school asks itself while rating each core element, in our own words; the
+# element's page shows them as guidance.
+QUESTIONS = {
+    "CE1": ["Does our self-evaluation name what we do well and exactly what we must improve?",
+            "Do all our senior leaders see the same priorities?"],
+    "CE2": ["Do each child's targets build on what they reached before and on national "
+            "expectations?",
+            "Does tracking individual pupils every term change what happens in lessons?",
+            "Do leaders use the tracking to steer improvement?",
+            "Do we know which pupils are in the groups doing less well, and do we expect a lot "
+            "of them?"],
+    "CE3": ["Does our one plan say what progress pupils should make each term?",
+            "Does it name who answers for each part, keep actions on time and make the work "
+            "feel urgent?"],
+    "CE4": ["Is the training we plan aimed at teaching in everyday lessons?",
+            "How do leaders find out what it changed, and share what works?"],
+    "CE5": ["Do teachers plan runs of lessons that fit what their pupils need?",
+            "Do pupils know what they are learning and what to do next?"],
+    "CE6": ["Does our monitoring lead to improvement that lasts?",
+            "How are staff held to account for pupils' progress?",
+            "Do pupil progress meetings end with specific actions?",
+            "How do we agree our priorities?"],
+}
 
 BARRIERS = [
     ("tracking-inconsistent", "Pupil progress not tracked, or tracked differently in each class",

@@ -87,6 +87,11 @@ ACTIONS = {
 }
 WHO = ("Headteacher", "Deputy headteacher", "Assessment lead", "English lead", "Maths lead",
        "SENCo", "Phase leader", "Governor for standards")
+# How a school might offer a strength (rated 1) to others.
+SHARE_HOW = ("Visit us to see it in two classrooms, then talk it through with the lead.",
+             "We can share our templates and run a twilight session for your staff.",
+             "Our lead can spend half a day with your leaders, then keep in touch by email.",
+             "Pair one of your teachers with ours for three coaching sessions.")
 # What a school might write about each barrier, in its own words.
 NOTES = {
     "tracking-inconsistent": "Each class kept its own records, so we could not see who was "
@@ -261,7 +266,24 @@ def _evaluations(school: School, group: int, barriers: list[SchoolBarrier],
                                              sef_ref=sef_ref)
         evaluations.append(evaluation)
     _add_actions(evaluations[-1], past, rng)
+    backing = random.Random(f"backing-{school.urn}")  # the main rng's draws stay as they were
+    for evaluation, ago in zip(evaluations, (2, 1, 0), strict=True):
+        _back_up(evaluation, _term_end(*past[ago]), backing)
     return evaluations
+
+
+def _back_up(evaluation: SelfEvaluation, term_ends: date, rng: random.Random) -> None:
+    """What the toolkit asks before a term is final: evidence (and often how it could be
+    shared) for every 1, and at least one action for every 3 or 4."""
+    for sid, rating in evaluation.ratings.items():
+        if rating.rating == 1:
+            rating.evidence = rating.evidence or rng.choice(EVIDENCE[sid[:3]][False])
+            if rng.random() < 0.5:
+                rating.share_how = rng.choice(SHARE_HOW)
+        elif rating.rating >= 3 and not rating.actions:
+            rating.actions = [RatingAction(
+                position=0, what=rng.choice(ACTIONS[sid[:3]]), who=rng.choice(WHO),
+                by_when=term_ends + timedelta(days=rng.randint(14, 120)))]
 
 
 def _add_actions(draft: SelfEvaluation, past, rng: random.Random) -> None:

@@ -17,6 +17,7 @@ from models import (
     Standard,
     User,
 )
+from models.toolkit_data import QUESTIONS
 from network import audit, indexing
 from network.access import get_visible_or_404, require
 from network.domain import terms
@@ -29,6 +30,11 @@ def elements() -> list[CoreElement]:
     """The six core elements with their standards, in order (two queries, not seven)."""
     return list(db.session.scalars(select(CoreElement).options(
         selectinload(CoreElement.standards)).order_by(CoreElement.position)))
+
+
+def questions(code: str) -> list[str]:
+    """The questions a school asks itself while rating a core element."""
+    return list(QUESTIONS.get(code, []))
 
 
 def element(code: str) -> CoreElement:
@@ -73,7 +79,8 @@ def start(actor: User, school_id: int, year: int, term: str,
     for standard_id in all_standard_ids():
         old = previous.ratings.get(standard_id) if previous else None
         rating = Rating(standard_id=standard_id, rating=old.rating if old else None,
-                        evidence=old.evidence if old else "", sef_ref=old.sef_ref if old else "")
+                        evidence=old.evidence if old else "", sef_ref=old.sef_ref if old else "",
+                        share_how=old.share_how if old else "")
         if old:
             rating.actions = [RatingAction(position=a.position, what=a.what, who=a.who,
                                            by_when=a.by_when)
@@ -139,6 +146,7 @@ def latest(school_id: int, before: int | None = None,
 def snapshot(evaluation: SelfEvaluation, codes: list[str] | None = None) -> dict:
     """What is saved for some standards, to show beside someone's conflicting edit."""
     return {sid: {"rating": r.rating, "evidence": r.evidence, "sef_ref": r.sef_ref,
+                  "share_how": r.share_how,
                   "actions": [{"what": a.what, "who": a.who, "by_when": a.by_when}
                               for a in r.actions]}
             for sid, r in evaluation.ratings.items() if codes is None or sid in codes}
@@ -160,6 +168,7 @@ def save_element(actor: User, evaluation_id: int, code: str, version: int,
         rating.rating = values["rating"]
         rating.evidence = values["evidence"].strip()
         rating.sef_ref = values["sef_ref"].strip()
+        rating.share_how = values.get("share_how", "").strip()
         rating.actions = [RatingAction(position=n, what=a["what"].strip(),
                                        who=a["who"].strip(), by_when=a["by_when"])
                           for n, a in enumerate(values["actions"]) if a["what"].strip()]
@@ -173,9 +182,40 @@ def save_element(actor: User, evaluation_id: int, code: str, version: int,
     return evaluation
 
 
+class NotReady(Invalid):
+    """Some ratings do not yet meet the toolkit's rules; `problems` says which, standard by
+    standard: {standard id: (the field to correct, what to do)}."""
+
+    def __init__(self, problems: dict[str, tuple[str, str]]):
+        count = len(problems)
+        super().__init__(f"{count} {'standard needs' if count == 1 else 'standards need'} "
+                         "more before this term can be finalised.")
+        self.problems = problems
+
+
+def finalise_problems(evaluation: SelfEvaluation,
+                      ids: list[str] | None = None) -> dict[str, tuple[str, str]]:
+    """What stops the toolkit's rules being met, by standard (in toolkit order): a 1 must
+    rest on evidence, and a 3 or 4 must lead to at least one action."""
+    problems, known = {}, vocabulary().standards
+    for sid in ids if ids is not None else all_standard_ids():
+        rating = evaluation.ratings.get(sid)
+        if rating is None or rating.rating is None:
+            continue
+        named = f"{sid} {known[sid].title}" if sid in known else sid
+        if rating.rating == 1 and not rating.evidence.strip():
+            problems[sid] = ("evidence", f"{named} is rated 1: give the evidence of its "
+                                         "impact, or change the rating")
+        elif rating.rating >= 3 and not any(a.what.strip() for a in rating.actions):
+            problems[sid] = ("actions", f"{named} is rated {rating.rating}: add at least one "
+                                        "action, or change the rating")
+    return problems
+
+
 def check_finalisable(actor: User, evaluation_id: int, version: int) -> SelfEvaluation:
     """The evaluation, if the actor may finalise it as they saw it: Conflict if someone saved
-    it since, Invalid while a standard is not rated (asked before the confirmation page)."""
+    it since, Invalid while a standard is not rated, NotReady while a 1 has no evidence or a
+    3 or 4 no action (asked before the confirmation page)."""
     evaluation = get(actor, evaluation_id)
     require(actor, "finalise", evaluation)
     if version != evaluation.version:
@@ -185,11 +225,15 @@ def check_finalisable(actor: User, evaluation_id: int, version: int) -> SelfEval
     if missing:
         raise Invalid(f"Rate every standard before finalising: {', '.join(missing)} "
                               f"{'is' if len(missing) == 1 else 'are'} not rated yet.")
+    problems = finalise_problems(evaluation)
+    if problems:
+        raise NotReady(problems)
     return evaluation
 
 
 def finalise(actor: User, evaluation_id: int, version: int) -> SelfEvaluation:
-    """Make a term's evaluation final and read-only; every standard must be rated."""
+    """Make a term's evaluation final and read-only: every standard rated, every 1 with
+    evidence and every 3 or 4 with an action."""
     evaluation = check_finalisable(actor, evaluation_id, version)
     evaluation.status = "final"
     evaluation.finalised_at, evaluation.finalised_by_id = datetime.now(UTC), actor.id

@@ -10,8 +10,8 @@ from network.extensions import db
 from tests.browser.conftest import fill_sign_in, playwright_or_skip, press, released, visit
 from tests.factories import PASSWORD
 
-STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Termly analysis "
-             "reaches leaders and governors")  # CE2.A and CE2.D, named
+STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Each child tracked "
+             "to their year-end goal")  # CE2.A and CE2.D, named
 
 expect = playwright_or_skip().expect
 

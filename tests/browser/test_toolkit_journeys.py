@@ -16,11 +16,12 @@ from models import Rating, SelfEvaluation, UserSession
 from network.domain import terms
 from network.extensions import db
 from network.services.evaluations import all_standard_ids
-from network.web.templating import STANDARD_TITLES
+from network.web.templating import STANDARD_TITLES, standard_name
 from tests.browser.conftest import (
     assert_accessible,
     check_error_page,
     check_page,
+    click_to_page,
     fill_sign_in,
     key_to_page,
     playwright_or_skip,
@@ -195,35 +196,38 @@ def key_action(page, standard_id: str, what: str, who: str, by_when: date) -> No
         type_into(page, action_field(page, standard_id, part), str(value))
 
 
+def add_action_button(page, standard_id: str):
+    """The "Add an action" button of one standard (its name ends with the standard's)."""
+    return page.get_by_role("button", name=re.compile(
+        rf"^Add an action for {re.escape(standard_id)} \S"))
+
+
+def key_add_action(page, standard_id: str, what: str, who: str, by_when: date) -> None:
+    """Press "Add an action" for a standard (which saves the page and comes back with an
+    empty action), then type the action."""
+    key_follow(page, add_action_button(page, standard_id))
+    expect(page).to_have_url(re.compile(rf"#{_slot(standard_id)}-actions-\d+-what$"))
+    key_action(page, standard_id, what, who, by_when)
+
+
+def _slot(standard_id: str) -> str:
+    return "std_" + standard_id.split(".")[1]
+
+
 def key_rate_element(page, code: str, ratings: dict, evidence: dict | None = None,
                      actions: dict | None = None) -> None:
-    """On a core element's page: rate, type evidence and actions (in page order), then tab
-    on to "Save and continue" and press it."""
+    """On a core element's page: rate and type evidence (in page order), add and type the
+    actions, then tab on to "Save and continue" and press it."""
     evidence, actions = evidence or {}, actions or {}
     expect(page.locator(".govuk-caption-l")).to_contain_text(f"core element {code}")
-    for sid in sorted(set(ratings) | set(evidence) | set(actions)):
+    for sid in sorted(set(ratings) | set(evidence)):
         if sid in ratings:
             key_rate(page, sid, ratings[sid])
         if sid in evidence:
             type_into(page, evidence_field(page, sid), evidence[sid])
-        if sid in actions:
-            key_action(page, sid, *actions[sid])
+    for sid in sorted(actions):
+        key_add_action(page, sid, *actions[sid])
     key_press(page, "Save and continue")
-    success(page, f"{code} ")
-
-
-def key_change_element(page, code: str, ratings: dict) -> None:
-    """On a core element's page already rated: change a few ratings, then press Enter in the
-    next SEF reference box, which sends the form by its main action ("Save and continue")
-    without tabbing through every field below."""
-    expect(page.locator(".govuk-caption-l")).to_contain_text(f"core element {code}")
-    last = f"{code}.A"
-    for sid in sorted(ratings):
-        key_rate(page, sid, ratings[sid])
-        last = sid
-    tab_to(page, page.get_by_role("textbox", name=re.compile(
-        rf"^SEF reference for {re.escape(last)} \S.* \(optional\)$")))
-    key_to_page(page, "Enter")
     success(page, f"{code} ")
 
 
@@ -252,6 +256,8 @@ def table_rows(table) -> dict[str, list[str]]:
 CE1_RATINGS = {"CE1.A": 1, "CE1.B": 1, "CE1.C": 3, "CE1.D": 4, "CE1.E": 2}
 LATER_CHANGES = {"CE2": {}, "CE3": {"CE3.A": 1}, "CE4": {"CE4.B": 3}, "CE5": {},
                  "CE6": {"CE6.A": 4}}
+LATER_EVIDENCE = {"CE3.A": "Governors and external support work to the same three aims."}
+LATER_ACTIONS = {"CE4.B": ("Link each appraisal objective to a priority", "Headteacher")}
 
 
 def test_headteacher_completes_a_term_by_keyboard(page, make_cluster, make_user,
@@ -283,18 +289,38 @@ def test_headteacher_completes_a_term_by_keyboard(page, make_cluster, make_user,
 
     key_follow(page, page.get_by_role("link", name=re.compile(r"^Rate CE1\b")))
     key_rate_element(page, "CE1", CE1_RATINGS,
-                     evidence={"CE1.A": "Moderated books and pupil interviews agree."},
-                     actions={"CE1.D": ("Termly data review with governors", "Deputy head",
+                     evidence={"CE1.A": "Moderated books and pupil interviews agree.",
+                               "CE1.B": "Targets beat national rates; parents back them."},
+                     actions={"CE1.C": ("One-page priorities for all staff", "Headteacher",
+                                        by_when),
+                              "CE1.D": ("Termly data review with governors", "Deputy head",
                                         by_when)})
     for code, changes in LATER_CHANGES.items():
-        key_change_element(page, code, changes)
+        key_rate_element(page, code, changes,
+                         evidence={k: v for k, v in LATER_EVIDENCE.items() if k in changes},
+                         actions={k: (*v, by_when) for k, v in LATER_ACTIONS.items()
+                                  if k in changes})
 
-    # Back on the evaluation, with what was typed; then finalise.
+    # Back on the evaluation, with what was typed; finalising is refused: CE6.A, now a 4,
+    # has no action. The error summary leads to it, and the problem shows beside it.
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{current} self-evaluation")
     main = page.get_by_role("main")
     expect(main).to_contain_text("Moderated books and pupil interviews agree.")
     expect(main).to_contain_text(f"Termly data review with governors, Deputy head, by 27 March "
                                  f"{NEXT_YEAR}")
+    key_press(page, "Finalise this term")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"{current} cannot be finalised yet")
+    problem = f"{standard_name('CE6.A')} is rated 4: add at least one action, or change the " \
+              "rating"
+    expect(page.locator(".govuk-error-summary a")).to_have_text([problem])
+    key_follow(page, page.get_by_role("link", name=problem))
+    expect(page).to_have_url(re.compile(r"/elements/CE6\?check=finalise#std_A-actions$"))
+    expect(page.locator("#std_A-actions .govuk-error-message")).to_contain_text(problem)
+    key_add_action(page, "CE6.A", "Weekly monitoring walk with the deputy", "Headteacher",
+                   by_when)
+    key_press(page, "Save and continue")
+    success(page, "CE6 ")
     key_press(page, "Finalise this term")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Are you sure you want to finalise {current}?")
@@ -347,10 +373,13 @@ def test_element_page_explains_mistakes_and_keeps_what_was_typed(page, make_clus
     world = school_with_leaders(make_cluster, make_user)
     evaluation = make_evaluation(world.school, ratings_except("CE2.B"))
     evaluation_id = released(evaluation.id)
-    before = saved(evaluation_id)
 
     sign_in(page, world.head)
     visit(page, element_path(evaluation_id, "CE2"))
+    expect(page.get_by_role("textbox", name=re.compile("^What will be done"))).to_have_count(0)
+    click_to_page(page, add_action_button(page, "CE2.C"))  # saves the page as it stands
+    expect(page.get_by_role("textbox", name=re.compile("^What will be done"))).to_have_count(1)
+    before = saved(evaluation_id)
     evidence_field(page, "CE2.A").fill("Tracking meetings every half-term.")
     rating_radio(page, "CE2.A", 3).check()
     fill_action(page, "CE2.C", "Moderate writing with a partner school", "English lead",
@@ -539,3 +568,47 @@ def test_expired_session_keeps_the_draft(page, make_cluster, make_user, make_eva
     expect(page.locator(".govuk-inset-text").first).to_contain_text("We kept what you typed")
     expect(evidence_field(page, "CE4.B")).to_have_value(typed)
     expect(rating_radio(page, "CE4.B", 1)).to_be_checked()
+
+
+# --- 7. Finalising refused, put right on a phone and at a desk -------------------------------
+
+def test_refused_finalise_is_put_right_at_both_widths(page, make_cluster, make_user,
+                                                      make_evaluation):
+    """A 1 without evidence stops the term being final. At 375 px and at 1280 px the refusal,
+    the element page showing the problem, an action added, changed and removed are all
+    accessible; the evidence typed is saved and the term then finalises."""
+    world = school_with_leaders(make_cluster, make_user)
+    evaluation_id = released(make_evaluation(
+        world.school, {sid: 2 for sid in all_standard_ids()} | {"CE5.D": 1}).id)
+    problem = f"{standard_name('CE5.D')} is rated 1: give the evidence of its impact, or " \
+              "change the rating"
+    sign_in(page, world.head)
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        visit(page, f"/evaluations/{evaluation_id}")
+        press(page, "Finalise this term")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("cannot be finalised yet")
+        click_to_page(page, page.get_by_role("link", name=problem))
+        expect(page.locator("#std_D-evidence-error")).to_contain_text(problem)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+        click_to_page(page, add_action_button(page, "CE5.D"))  # a block to fill in
+        fill_action(page, "CE5.D", "Share our next-step cards", "Deputy head",
+                    date(NEXT_YEAR, 2, 1))
+        click_to_page(page, add_action_button(page, "CE5.D"))  # saved; one line now
+        saved_line = page.locator(".app-action--saved")
+        expect(saved_line).to_contain_text("Share our next-step cards, Deputy head, by 1 "
+                                           f"February {NEXT_YEAR}")
+        click_to_page(page, page.get_by_role("button", name=re.compile(
+            r"^Remove action 1 for CE5\.D ")))
+        success(page, "Action removed from CE5.D")
+        expect(page.locator(".app-action")).to_have_count(0)
+        assert page.evaluate("document.documentElement.scrollHeight") < \
+            (4000 if width == 1280 else 6000)
+
+    evidence_field(page, "CE5.D").fill("Pupils in every class can say their next step.")
+    press(page, "Save and continue")
+    visit(page, f"/evaluations/{evaluation_id}")
+    press(page, "Finalise this term")
+    press(page, f"Yes, finalise {released(terms.label(*terms.current_term()))}")
+    assert saved(evaluation_id).status == "final"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import OfferOptIn, RegisterSchool, School, SchoolProfile
 from network.domain import terms
 from network.extensions import db
-from network.services.evaluations import all_standard_ids, history, latest
+from network.services.evaluations import all_standard_ids, finalise_problems, history, latest
 from network.services.profiles import barriers_of, current_group, group_history
 from tests.conftest import empty_tables
 from tests.factories import without_ids
@@ -55,7 +55,8 @@ def _fingerprint(summary: dict) -> dict:
 
 
 def test_every_demo_school_has_a_profile_group_barriers_and_three_terms(runner):
-    """Profile, current group, 2-5 barriers, two final terms and this term's draft, all rated."""
+    """Profile, current group, 2-5 barriers, two final terms and this term's draft, all rated,
+    every 1 with evidence and every 3 or 4 with an action (so the draft can be finalised)."""
     summary = _seed(runner)
     standard_ids = all_standard_ids()
     assert len(standard_ids) == 32
@@ -63,6 +64,7 @@ def test_every_demo_school_has_a_profile_group_barriers_and_three_terms(runner):
     today = date.today()
     schools = _schools(summary)
     assert len(schools) >= 10
+    shared = []  # how each 1 could be shared: said for about half of them
     for entry, school in schools:
         profile = db.session.get(SchoolProfile, school.id)
         assert profile is not None and profile.visibility in ("cluster", "network")
@@ -84,13 +86,16 @@ def test_every_demo_school_has_a_profile_group_barriers_and_three_terms(runner):
         for evaluation in evaluations:
             assert sorted(evaluation.ratings) == sorted(standard_ids)
             assert all(r.rating in (1, 2, 3, 4) for r in evaluation.ratings.values())
-        for evaluation in evaluations[:2]:
-            assert not any(r.actions for r in evaluation.ratings.values())
+        for evaluation in evaluations:  # each could be finalised as the toolkit asks
+            assert finalise_problems(evaluation) == {}, (school.urn, evaluation.label)
+        shared += [r.share_how for e in evaluations for r in e.ratings.values()
+                   if r.rating == 1]
         draft = evaluations[-1]
         acted = [r for r in draft.ratings.values() if r.actions]
         assert all(r.rating >= 3 for r in acted)
         assert bool(acted) == any(r.rating >= 3 for r in draft.ratings.values())
         assert all(a.what and a.who and a.by_when > today for r in acted for a in r.actions)
+    assert 0.3 < sum(map(bool, shared)) / len(shared) < 0.7
 
 
 def test_offers_are_opted_in_from_the_latest_final_term(runner):

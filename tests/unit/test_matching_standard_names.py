@@ -24,8 +24,8 @@ def test_the_reason_names_each_standard_met_beside_its_code():
     strong = Candidate(2, "Strong", offers=frozenset({"CE2.A", "CE2.D"}))
     _, relevant, reasons = explain(seeker, strong, {}, today=TODAY, standard_titles=TITLES)
     assert relevant
-    assert reasons[0] == ("Strong in CE2.A Tracking steers improvement and CE2.D Termly "
-                          "analysis reaches leaders and governors, where you rate 4 and 3")
+    assert reasons[0] == ("Strong in CE2.A Tracking steers improvement and CE2.D Each child "
+                          "tracked to their year-end goal, where you rate 4 and 3")
     _, _, bare = explain(seeker, strong, {}, today=TODAY)
     assert bare[0] == "Strong in CE2.A and CE2.D, where you rate 4 and 3"  # no names given
     assert standard_words("CE9.Z", TITLES) == "CE9.Z"
@@ -53,9 +53,9 @@ def test_a_long_strength_reason_is_listed_one_standard_a_line():
     c = Candidate(2, "Strong", offers=frozenset(seeker.needs))
     _, _, reasons = explain(seeker, c, {}, today=TODAY, standard_titles=TITLES)
     assert strength_lines(reasons[0]) == ("Strong in standards you rate 3 or 4:", [
-        "CE2.C Accurate teacher assessment (you rate 4)",
+        "CE2.C Every adult spots pupils who stall (you rate 4)",
         "CE2.A Tracking steers improvement (you rate 3)",
-        "CE2.D Termly analysis reaches leaders and governors (you rate 3)"])
+        "CE2.D Each child tracked to their year-end goal (you rate 3)"])
     two = Seeker(1, needs={"CE2.A": 3, "CE2.D": 4})
     _, _, short = explain(two, c, {}, today=TODAY, standard_titles=TITLES)
     assert strength_lines(short[0]) is None  # two read well in one sentence

@@ -18,8 +18,8 @@ from models import (
 from network.extensions import db
 from tests.factories import api_token
 
-STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Termly analysis "
-             "reaches leaders and governors")  # CE2.A and CE2.D, named
+STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Each child tracked "
+             "to their year-end goal")  # CE2.A and CE2.D, named
 
 
 def _address(endpoint: str) -> str:
@@ -400,7 +400,7 @@ def test_candidates_are_ranked_on_what_the_request_names(no_csrf, app, login, br
         "hopes": "Moderation of writing."}).status_code == 302
     asked = db.session.scalar(select(SupportRequest))
     page = _page(_as(app, login, net.lle).get(f"/support-requests/{asked.id}"))
-    termly = "CE2.D Termly analysis reaches leaders and governors"
+    termly = "CE2.D Each child tracked to their year-end goal"
     assert f"Ranked on what the request names: strength in {termly}." in page
     # The broker reads whose rating it is, not "you".
     assert f"Strong in {termly}, where {net.seeker.name} rates 3" in page

@@ -50,7 +50,7 @@ def test_a_headteacher_starts_a_case_study_and_sees_it(client, login, make_clust
         assert f">{heading}</h2>" in page, heading
     assert "Raise attainment" in page and "leading literacy teacher" in page
     assert ("Standards:</p><ul class=\"govuk-list govuk-body-s\"><li>CE2.A Tracking steers "
-            "improvement</li><li>CE2.D Termly analysis reaches leaders and governors</li>"
+            "improvement</li><li>CE2.D Each child tracked to their year-end goal</li>"
             "</ul>") in page
     listing = client.get("/case-studies").get_data(as_text=True)
     assert "Write a case study" in listing

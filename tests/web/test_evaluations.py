@@ -1,14 +1,17 @@
 """Termly self-evaluations: who may do what, bad input, conflicts, offers and needs."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
-from models import SelfEvaluation
+from models import RatingAction, SelfEvaluation
 from network.access import can
 from network.domain import terms
 from network.extensions import db
+from network.web.templating import standard_name
 from tests.factories import ROLES, csrf_token
 
 # role -> (may read the evaluation, may edit it, may finalise it), for the school's own
@@ -207,10 +210,24 @@ def test_finalising_needs_every_standard_rated(client, login, head, make_evaluat
     assert "Rate every standard before finalising" in page and "CE1.B" in page
 
 
+def _backed(evaluation, evidence=(), actions=()):
+    """Give some standards evidence and others an action, as the toolkit asks for 1s and for
+    3s and 4s."""
+    for sid in evidence:
+        evaluation.ratings[sid].evidence = f"Pupil interviews and data for {sid}."
+    for sid in actions:
+        evaluation.ratings[sid].actions = [RatingAction(what=f"Coaching for {sid}")]
+    db.session.commit()
+
+
 def test_finalised_terms_give_offers_and_needs(client, login, head, make_evaluation):
-    """Standards rated 1 are offers and 3 or 4 are needs, from the latest final term."""
+    """Standards rated 1 are offers and 3 or 4 are needs, from the latest final term; how a
+    1 could be shared shows with the offer."""
     ratings = {"CE2.A": 1, "CE2.D": 1, "CE3.C": 4, "CE5.B": 3}
     evaluation = make_evaluation(head.school, ratings={**{k: 2 for k in _all()}, **ratings})
+    _backed(evaluation, evidence=("CE2.A", "CE2.D"), actions=("CE3.C", "CE5.B"))
+    evaluation.ratings["CE2.A"].share_how = "Come and see our tracking wall."
+    db.session.commit()
     login(head)
     client.post(f"/evaluations/{evaluation.id}/finalise", data={
         "version": evaluation.version, "confirm": "yes",
@@ -220,8 +237,135 @@ def test_finalised_terms_give_offers_and_needs(client, login, head, make_evaluat
     page = client.get(f"/schools/{head.school_id}").get_data(as_text=True)
     offers, needs = page.split("What the school can offer")[1].split("What the school needs")
     assert "CE2.A" in offers and "CE2.D" in offers and "CE3.C" not in offers
+    assert "Come and see our tracking wall." in offers
     assert "CE3.C" in needs and "CE5.B" in needs and "CE2.A" not in needs
     assert _element_post(client, evaluation.id).status_code == 403  # read-only now
+
+
+def test_finalising_refuses_unbacked_ratings_on_the_right_standard(client, login, head,
+                                                                   make_evaluation):
+    """A 1 without evidence and a 4 without an action stop the term being final: the error
+    summary links each to its standard, whose element page shows the problem beside it."""
+    evaluation = make_evaluation(head.school, ratings={**{k: 2 for k in _all()},
+                                                       "CE2.B": 1, "CE3.C": 4, "CE5.B": 3})
+    _backed(evaluation, actions=("CE5.B",))
+    login(head)
+    path = f"/evaluations/{evaluation.id}"
+    response = client.post(f"{path}/finalise", data={
+        "version": evaluation.version, "confirm": "yes", "csrf_token": csrf_token(client, path)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "There is a problem" in page
+    db.session.refresh(evaluation)
+    assert evaluation.status == "draft"
+    links = dict(re.findall(r'<a href="([^"]+)">([^<]+)</a>', page))
+    evidence = f"{path}/elements/CE2?check=finalise#std_B-evidence"
+    action = f"{path}/elements/CE3?check=finalise#std_C-actions"
+    assert links[evidence].startswith(f"{standard_name('CE2.B')} is rated 1: give the evidence")
+    assert links[action].startswith(f"{standard_name('CE3.C')} is rated 4: add at least one")
+    assert not any("CE5.B" in text for text in links.values())  # it has its action
+
+    element = client.get(evidence.split("#")[0]).get_data(as_text=True)
+    beside = element.split('id="std_B-evidence-error"')[1].split("</p>")[0]
+    assert f"{escape(standard_name('CE2.B'))} is rated 1: give the evidence" in beside
+    assert element.count("is rated 1: give the evidence") == 2  # the summary and the field
+    element = client.get(action.split("#")[0]).get_data(as_text=True)
+    block = element.split('id="std_C-actions"')[1].split("Add an action")[0]
+    assert f"{escape(standard_name('CE3.C'))} is rated 4: add at least one action" in block
+
+    # Put right there, "Save and continue" leads back to the evaluation, to finalise.
+    checked = f"{path}/elements/CE3?check=finalise"
+    form = {"csrf_token": csrf_token(client, checked), "version": str(evaluation.version)}
+    for letter in "ABCDE":
+        form[f"std_{letter}-rating"] = "2"
+    saved_page = client.post(checked, data={**form, "std_C-rating": "4",
+                                            "std_C-actions-0-what": "Name a lead"})
+    assert saved_page.headers["Location"].endswith(path)
+
+
+def test_add_an_action_saves_what_was_typed_and_adds_one_empty_block(client, login, head,
+                                                                      make_evaluation):
+    """No empty action blocks by default; "Add an action" saves the page and comes back with
+    one more; "Remove" takes that action away and keeps the rest."""
+    evaluation = make_evaluation(head.school, ratings=None)
+    login(head)
+    path = f"/evaluations/{evaluation.id}/elements/CE2"
+    assert 'name="std_A-actions-0-what"' not in client.get(path).get_data(as_text=True)
+    response = _element_post(client, evaluation.id, add="std_C",
+                             **{"std_C-rating": "3", "std_C-evidence": "Typed before adding"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{path}?add=std_C#std_C-actions-0-what")
+    db.session.refresh(evaluation)
+    assert evaluation.ratings["CE2.C"].evidence == "Typed before adding"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'name="std_C-actions-0-what"' in page and 'name="std_C-actions-1-what"' not in page
+    assert 'name="std_A-actions-0-what"' not in page
+
+    later = date.today() + timedelta(days=40)
+    when = [str(later.day), str(later.month), str(later.year)]
+    response = _element_post(client, evaluation.id, add="std_C", **{
+        "std_C-rating": "3", "std_C-actions-0-what": "Moderate writing",
+        "std_C-actions-0-who": "English lead", "std_C-actions-0-by_when": when})
+    assert response.headers["Location"].endswith("#std_C-actions-1-what")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<input type="hidden" name="std_C-actions-0-what" value="Moderate writing">' in page
+    assert "Moderate writing, English lead, by" in page  # a saved action reads as one line
+    response = _element_post(client, evaluation.id, change="std_C-0", **{
+        "std_C-rating": "3", "std_C-actions-0-what": "Moderate writing",
+        "std_C-actions-0-who": "English lead", "std_C-actions-0-by_when": when})
+    assert response.headers["Location"].endswith(f"{path}?open=std_C-0#std_C-actions-0-what")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'<input class="govuk-input[^"]*" id="std_C-actions-0-what" '
+                     r'name="std_C-actions-0-what" type="text" value="Moderate writing"', page)
+    response = _element_post(client, evaluation.id, remove="std_C-0", **{
+        "std_C-rating": "3", "std_C-actions-0-what": "Moderate writing",
+        "std_C-actions-1-what": "Pupil progress meetings", "std_C-actions-1-by_when": when,
+        "std_C-evidence": "Changed while removing"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"{path}#std_C-actions")
+    db.session.refresh(evaluation)
+    rating = evaluation.ratings["CE2.C"]
+    assert [(a.what, a.by_when) for a in rating.actions] == [("Pupil progress meetings", later)]
+    assert rating.evidence == "Changed while removing"
+
+
+def test_add_an_action_on_a_form_with_errors_keeps_everything(client, login, head,
+                                                              make_evaluation):
+    """Adding an action saves even while a standard is not rated yet; if the page has a
+    mistake, nothing is saved, but what was typed stays and the new action block is there."""
+    evaluation = make_evaluation(head.school, ratings=None)
+    login(head)
+    response = _element_post(client, evaluation.id, add="std_D", **{
+        "std_B-rating": "", "std_D-evidence": "Kept while adding"})
+    assert response.status_code == 302  # CE2.B stays unrated, the rest is saved
+    db.session.refresh(evaluation)
+    assert evaluation.ratings["CE2.B"].rating is None
+    assert evaluation.ratings["CE2.D"].evidence == "Kept while adding"
+
+    response = _element_post(client, evaluation.id, add="std_D", **{
+        "std_B-evidence": "e" * 5001, "std_D-evidence": "Kept again"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Evidence must be 5000 characters or fewer" in page
+    assert "Kept again" in page and 'name="std_D-actions-0-what"' in page
+    db.session.refresh(evaluation)
+    assert evaluation.ratings["CE2.D"].evidence == "Kept while adding"
+    assert "Choose a rating" in _element_post(client, evaluation.id, **{
+        "std_B-rating": ""}).get_data(as_text=True)  # "Save and continue" still needs them
+
+
+def test_element_pages_show_the_questions_and_the_evidence_prompt(client, login, head,
+                                                                  make_evaluation):
+    """Each core element's page carries its questions for discussion, and the evidence hint
+    asks for what staff, pupils, parents and the community think."""
+    from models.toolkit_data import QUESTIONS
+
+    evaluation = make_evaluation(head.school, ratings=None)
+    login(head)
+    for code in ("CE1", "CE6"):
+        page = client.get(f"/evaluations/{evaluation.id}/elements/{code}").get_data(
+            as_text=True)
+        assert f"Questions to discuss with your leaders for {code}" in page
+        assert all(escape(q) in page for q in QUESTIONS[code])
+        assert "what staff, pupils, parents and the community think" in page
 
 
 def test_changes_since_last_term_are_listed(client, login, head, make_evaluation):

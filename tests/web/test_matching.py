@@ -13,8 +13,8 @@ from network.domain.matching import (
 from network.domain.matching_fast import Pool, rank
 from tests.factories import api_token
 
-STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Termly analysis "
-             "reaches leaders and governors")  # CE2.A and CE2.D, named
+STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Each child tracked "
+             "to their year-end goal")  # CE2.A and CE2.D, named
 
 # --- Pure scoring (more in tests/unit/test_matching_ranking.py) -----------------------------
 

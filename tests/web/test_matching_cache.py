@@ -10,8 +10,8 @@ from models import OfferOptIn, SchoolBarrier, SchoolProfile, User
 from network.domain import terms
 from network.extensions import db
 
-STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Termly analysis "
-             "reaches leaders and governors")  # CE2.A and CE2.D, named
+STRONG_AD = ("Strong in CE2.A Tracking steers improvement and CE2.D Each child tracked "
+             "to their year-end goal")  # CE2.A and CE2.D, named
 
 
 @pytest.fixture

@@ -29,8 +29,11 @@ from models.toolkit_data import RATINGS
 from network.domain import terms
 from network.web.forms import VERSION, NoNulls
 
-ACTION_SLOTS = 3
-RATING_CHOICES = [(str(n), f"{n}: {text}") for n, text in RATINGS.items()]
+MAX_ACTIONS = 10
+# Short labels for the inline radios; the page explains the scale once, above the standards.
+SHORT_RATINGS = {1: "Strong", 2: "Developing", 3: "Some improvement",
+                 4: "Significant development"}
+RATING_CHOICES = [(str(n), f"{n} {SHORT_RATINGS[n]}") for n in RATINGS]
 
 
 class DateInput(GovDateInput):
@@ -98,8 +101,12 @@ class StandardForm(Form):
     sef_ref = StringField("SEF reference (optional)", widget=GovTextInput(), validators=[
         Optional(), NoNulls(),
         Length(max=60, message="The SEF reference must be 60 characters or fewer")])
-    actions = FieldList(FormField(ActionForm), min_entries=ACTION_SLOTS,
-                        max_entries=ACTION_SLOTS)
+    share_how = StringField("How another school could learn from it (optional)",
+                            widget=GovTextInput(), validators=[
+                                Optional(), NoNulls(),
+                                Length(max=300, message="How it could be shared must be 300 "
+                                                        "characters or fewer")])
+    actions = FieldList(FormField(ActionForm), min_entries=0, max_entries=MAX_ACTIONS)
 
     def validate(self, extra_validators=None):
         """Validate, naming the standard and action in every action's message."""
@@ -111,6 +118,10 @@ class StandardForm(Form):
         return valid
 
     def validate_rating(self, field):
+        """A rating from 1 to 4; while only adding, changing or removing an action (`partial`)
+        a standard not yet rated may stay so."""
+        if getattr(self, "partial", False) and field.data in (None, "", "None"):
+            return
         if field.data not in {"1", "2", "3", "4"}:
             raise ValidationError(f"Choose a rating from 1 to 4 for {self.standard_id}")
 
@@ -134,29 +145,49 @@ def field_name(standard_id: str) -> str:
     return "std_" + standard_id.split(".")[1]
 
 
-def element_data(evaluation, standard_ids: list[str]) -> dict:
-    """The saved values of some standards, shaped for the element form."""
+EMPTY_ACTION = {"what": "", "who": "", "by_when": None}
+
+
+def element_data(evaluation, standard_ids: list[str], add: str | None = None) -> dict:
+    """The saved values of some standards, shaped for the element form: only the actions
+    saved, plus one empty action for the standard named by `add` (its "Add an action")."""
     data = {"version": evaluation.version}
     for sid in standard_ids:
         rating = evaluation.ratings[sid]
         actions = [{"what": a.what, "who": a.who, "by_when": a.by_when} for a in rating.actions]
-        actions += [{"what": "", "who": "", "by_when": None}] * (ACTION_SLOTS - len(actions))
+        if add == sid and len(actions) < MAX_ACTIONS:
+            actions.append(dict(EMPTY_ACTION))
         data[field_name(sid)] = {"rating": str(rating.rating) if rating.rating else None,
                                  "evidence": rating.evidence, "sef_ref": rating.sef_ref,
-                                 "actions": actions[:ACTION_SLOTS]}
+                                 "share_how": rating.share_how, "actions": actions}
     return data
 
 
-def entries_from(form, standard_ids: list[str]) -> dict:
-    """The form's values as the evaluation service takes them."""
+def entries_from(form, standard_ids: list[str], drop: tuple[str, int] | None = None) -> dict:
+    """The form's values as the evaluation service takes them, leaving out the action
+    `drop` names (standard id, position from 0) when the person pressed its "Remove"."""
     entries = {}
     for sid in standard_ids:
         sub = getattr(form, field_name(sid)).form
-        entries[sid] = {"rating": int(sub.rating.data), "evidence": sub.evidence.data or "",
+        rated = sub.rating.data in {"1", "2", "3", "4"}
+        entries[sid] = {"rating": int(sub.rating.data) if rated else None,
+                        "evidence": sub.evidence.data or "",
                         "sef_ref": sub.sef_ref.data or "",
+                        "share_how": sub.share_how.data or "",
                         "actions": [{"what": a.form.what.data or "", "who": a.form.who.data or "",
-                                     "by_when": a.form.by_when.data} for a in sub.actions]}
+                                     "by_when": a.form.by_when.data}
+                                    for n, a in enumerate(sub.actions) if (sid, n) != drop]}
     return entries
+
+
+def parse_button(value: str | None, standard_ids: list[str]) -> tuple[str, int] | None:
+    """Which standard (and action) an "Add an action", "Change" or "Remove" button named:
+    "std_B" -> ("CE2.B", -1), "std_B-2" -> ("CE2.B", 2); None for anything else."""
+    name, _, number = (value or "").partition("-")
+    by_name = {field_name(sid): sid for sid in standard_ids}
+    if name not in by_name or (number and not (number.isdigit() and len(number) < 3)):
+        return None
+    return by_name[name], int(number) if number else -1
 
 
 class StartForm(FlaskForm):
