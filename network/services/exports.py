@@ -29,7 +29,7 @@ from network.services.overview import FORMULA_STARTS
 from network.services.vocabulary import StandardTerm
 
 HEADER = ["Term", "Core element", "Standard", "Standard name", "Rating", "Evidence",
-          "SEF reference", "Actions", "Finalised"]
+          "How it could be shared", "SEF reference", "Actions", "Finalised"]
 
 
 @dataclass
@@ -186,7 +186,8 @@ def evaluation_rows(actor: User, school_id: int) -> tuple[School, list[list[str]
                 if rating is None:
                     continue
                 rows.append([evaluation.label, f"{element.code} {element.title}", standard.id,
-                             standard.title, rating.rating, rating.evidence, rating.sef_ref,
+                             standard.title, rating.rating, rating.evidence,
+                             rating.share_how or "", rating.sef_ref,
                              actions_text(rating),
                              "Yes" if evaluation.status == "final" else "No"])
     audit.record(actor, "evaluations exported", f"school:{school.id}", str(len(history)))

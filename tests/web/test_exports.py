@@ -47,6 +47,7 @@ def two_terms(two_clusters, make_evaluation):
     now.ratings["CE2.A"].rating, now.ratings["CE3.A"].rating = 1, 3
     now.ratings["CE2.A"].evidence = "Every class now tracks progress the same way."
     now.ratings["CE2.A"].sef_ref = "SEF 2.1"
+    now.ratings["CE2.A"].share_how = "Our tracking sheet and a visit to a pupil progress meeting."
     now.ratings["CE2.A"].actions = [RatingAction(position=0, what="Moderate writing termly",
                                                  who="Phase leader", by_when=date(2027, 3, 26))]
     db.session.commit()
@@ -71,6 +72,7 @@ def test_the_print_view_shows_every_standard_what_changed_and_the_heat_map(
     assert "Every class now tracks progress the same way." in page
     assert "Moderate writing termly, Phase leader, by 26 March 2027" in page
     assert "SEF reference SEF 2.1" in page
+    assert "How it could be shared: Our tracking sheet and a visit to a pupil progress" in page
     assert "<svg" in page and "in each term up to" in page
     assert "Print this self-evaluation" in page
     assert re.search(r"Printed from the Improvement Network on \d{1,2} [A-Z][a-z]+ \d{4}\.", page)
@@ -116,16 +118,17 @@ def test_the_csv_has_a_row_per_standard_for_every_term(client, login, two_terms)
     rows = _csv(client, world.school.id)
     header, body = rows[0], rows[1:]
     assert header == ["Term", "Core element", "Standard", "Standard name", "Rating", "Evidence",
-                      "SEF reference", "Actions", "Finalised"]
+                      "How it could be shared", "SEF reference", "Actions", "Finalised"]
     standards = len(world.evaluation.ratings)
     assert len(body) == 2 * standards
     last_term, this_term = body[:standards], body[standards:]
     assert {r[0] for r in this_term} == {world.evaluation.label}
-    assert {r[8] for r in last_term} == {"Yes"} and {r[8] for r in this_term} == {"No"}
+    assert {r[9] for r in last_term} == {"Yes"} and {r[9] for r in this_term} == {"No"}
     tracking = next(r for r in this_term if r[2] == "CE2.A")
     assert tracking[1].startswith("CE2 ") and tracking[3] == "Tracking steers improvement"
-    assert tracking[4:8] == ["1", "Every class now tracks progress the same way.", "SEF 2.1",
-                             "Moderate writing termly (Phase leader, by 2027-03-26)"]
+    assert tracking[4:9] == ["1", "Every class now tracks progress the same way.",
+                             "Our tracking sheet and a visit to a pupil progress meeting.",
+                             "SEF 2.1", "Moderate writing termly (Phase leader, by 2027-03-26)"]
     assert next(r for r in last_term if r[2] == "CE2.A")[4] == "3"
     assert db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "evaluations exported")) is not None
