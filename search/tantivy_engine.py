@@ -22,6 +22,7 @@ from search import (
 )
 from search import snippets as snip
 from search.base import WRITE_TIMEOUT, BaseEngine, counted
+from search.plan import plan
 from search.query import STOP_WORDS, empty_facets, page_bounds, sorted_counts
 from search.spelling import suggest
 from search.tantivy_support import (
@@ -29,6 +30,7 @@ from search.tantivy_support import (
     any_field,
     facet_aggregation,
     labelled,
+    ranked_query,
     schema,
     text_query,
     to_document,
@@ -76,10 +78,16 @@ class TantivyEngine(BaseEngine):
 
     def _search(self, q: Query) -> Results:
         s = self._schema
-        base = text_query(s, q.text)
+        searcher = self._searcher()
+        found = None
+        if q.match == "most" and q.text.strip():
+            found = plan(q.text, known=lambda w: searcher.doc_freq("spell", w) > 0)
+            base = ranked_query(s, found) if found is not None else None
+        else:
+            base = text_query(s, q.text)
         if base is None:  # only punctuation or stop words
             return Results(0, [], empty_facets(), None)
-        searcher = self._searcher()
+        marked = found.words() if found is not None else q.text
         offset, end = page_bounds(q)
         private = [label for label in q.labels if label != SHARED]
         mine = self._part(searcher, q, base, private, end, exclude=SHARED) if private else None
@@ -92,7 +100,7 @@ class TantivyEngine(BaseEngine):
                         key=lambda kni: kni[0], reverse=True)[offset:end]
         for n, part in enumerate(parts):  # only the hits that make the page are read
             unread = [i for _, m, i in ranked if m == n and i not in part.read]
-            wanted = snip.terms(q.text, STOP_WORDS) if q.snippets else None
+            wanted = snip.terms(marked, STOP_WORDS) if q.snippets else None
             hits = self._hits(searcher, [part.found[i] for i in unread], wanted)
             part.read.update(zip(unread, hits, strict=True))
         facets = empty_facets()
@@ -129,7 +137,7 @@ class TantivyEngine(BaseEngine):
             return self._part(searcher, q, base, [SHARED], end)
         key = (meta.st_ino, meta.st_mtime_ns, meta.st_size, q.text, tuple(
             (name, tuple(values)) for name, values in sorted(q.filters().items())),
-            q.sort, end, q.facets, q.snippets)
+            q.sort, end, q.facets, q.snippets, q.match)
         part = self._kept.get(key)
         if part is None:
             part = self._part(searcher, q, base, [SHARED], end)

@@ -29,6 +29,7 @@ from search import (
 )
 from search import snippets as snip
 from search.base import WRITE_TIMEOUT, BaseEngine, counted
+from search.plan import PAIR_BOOST, TIER, at_least, plan
 from search.query import STOP_WORDS, empty_facets, page_bounds, sorted_counts, utc
 from search.spelling import spell_words, suggest
 
@@ -40,8 +41,12 @@ whoosh.codec.base.random_name = lambda size=28: secrets.token_hex(size)[:size]
 from search.whoosh_support import (  # noqa: E402
     Bits,
     SegmentCache,
+    pair_query,
     parser,
+    phrase_query,
     schema,
+    tiered,
+    unit_query,
 )
 
 MAX_SEGMENTS = 8  # single-record commits skip merging until this many segments pile up
@@ -120,12 +125,18 @@ class WhooshEngine(BaseEngine):
 
     def _search(self, q: Query) -> Results:
         searcher = self._refresh()
-        text_q = self._parser.parse(q.text) if q.text.strip() else query.Every()
+        ranked = self._ranked(q, searcher) if q.match == "most" and q.text.strip() else None
+        marked = q.text
+        if ranked is not None:
+            text_q, must, should, k, marked = ranked
+        else:
+            text_q = self._parser.parse(q.text) if q.text.strip() else query.Every()
+            must, should, k = [text_q], [], 0
         if text_q is query.NullQuery:  # only punctuation or stop words
             return Results(0, [], empty_facets(), None)
         allowed = self._allowed(q.labels, q.filters())
-        matched = [(sub, offset, key, self._cache.matches(text_q, sub, key) & seg if seg else 0)
-                   for sub, offset, key, seg in allowed]
+        matched = [(sub, offset, key, self._matched(sub, key, must, should, k) & seg if seg
+                    else 0) for sub, offset, key, seg in allowed]
         total = sum(bits.bit_count() for *_, bits in matched)
         offset, limit = page_bounds(q)
         hits = []
@@ -135,7 +146,7 @@ class WhooshEngine(BaseEngine):
             options = {"sortedby": sorting.FieldFacet("published", reverse=True)} \
                 if q.sort == "date" else {}
             results = searcher.search(text_q, limit=limit, filter=only, **options)
-            wanted = snip.terms(q.text, STOP_WORDS) if q.snippets else None
+            wanted = snip.terms(marked, STOP_WORDS) if q.snippets else None
             hits = [self._hit(h, wanted) for h in results[offset:limit]]
         facets = self._facets(matched) if q.facets and total else empty_facets()
         suggestion = None
@@ -143,6 +154,37 @@ class WhooshEngine(BaseEngine):
             suggestion = self._suggest(searcher, q.text, Bits(_join(allowed),
                                                               searcher.doc_count_all()), total > 0)
         return Results(total, hits, facets, suggestion)
+
+    def _ranked(self, q: Query, searcher):
+        """(scoring query, queries every match needs, units of which `k` must match, k, the
+        words snippets mark) for the plan of `q.text` (search/plan.py); NullQuery when there is
+        nothing to find."""
+        reader = searcher.reader()
+        found = plan(q.text, known=lambda w: reader.doc_frequency("spell", w) > 0)
+        if found is None:
+            return query.NullQuery, [], [], 0, ""
+        must = [x for x in map(phrase_query, found.phrases) if x is not None]
+        strong = [x for x in map(unit_query, found.strong) if x is not None]
+        weak = [x for x in map(unit_query, found.weak) if x is not None]
+        pairs = [pair_query(a.last, b.first, PAIR_BOOST) for a, b in found.pairs]
+        scoring = [*must, *(tiered(x, TIER) for x in strong), *weak,
+                   *(x for x in pairs if x is not None)]
+        if not must and not strong:
+            return query.NullQuery, [], [], 0, ""
+        k = min(found.minimum, len(strong))
+        return query.Or(scoring), must, strong, k, found.words()
+
+    def _matched(self, sub, key: str, must, should, k: int) -> int:
+        """The segment's documents matching every query in `must` and `k` of `should`."""
+        everything = (1 << sub.reader().doc_count_all()) - 1
+        bits = everything
+        for q in must:
+            bits &= self._cache.matches(q, sub, key)
+            if not bits:
+                return 0
+        if k:
+            bits &= at_least(k, [self._cache.matches(q, sub, key) for q in should], everything)
+        return bits
 
     def _hit(self, h, wanted: set[str] | None) -> Hit:
         fields = h.fields()

@@ -234,3 +234,45 @@ class Bits(DocIdSet):
 
     def __len__(self) -> int:
         return int.from_bytes(self._bytes, "little").bit_count()
+
+
+# --- Ranking by plan (search/plan.py) ------------------------------------------------------
+
+def _stems(words) -> list[str]:
+    return [t.text for t in ANALYZER(" ".join(words))]
+
+
+def _any_field(stems: list[str], boost: float = 1.0, slop: int = 1) -> query.Query | None:
+    """A word (one stem) or words in order (several) in any text field, weighted by field."""
+    if not stems:
+        return None
+    if len(stems) == 1:
+        parts = [query.Term(f, stems[0], boost=w * boost) for f, w in TEXT_FIELDS.items()]
+    else:
+        parts = [query.Phrase(f, stems, slop=slop, boost=w * boost)
+                 for f, w in TEXT_FIELDS.items()]
+    return query.Or(parts)
+
+
+def unit_query(unit) -> query.Query | None:
+    """Any spelling of a plan's unit, in any text field."""
+    forms = [q for q in (_any_field(_stems(form)) for form in unit.forms) if q is not None]
+    if not forms:
+        return None
+    return forms[0] if len(forms) == 1 else query.Or(forms)
+
+
+def phrase_query(text: str) -> query.Query | None:
+    """A quoted phrase: its words together and in order, in any text field."""
+    return _any_field(_stems([text]))
+
+
+def pair_query(first: str, second: str, boost: float) -> query.Query | None:
+    """Two words next to each other (one word may come between), boosted, in any text field."""
+    stems = _stems([first]) + _stems([second])
+    return _any_field(stems, boost, slop=2) if len(stems) == 2 else None
+
+
+def tiered(q: query.Query, tier: float) -> query.Query:
+    """`q` scoring `tier` more wherever it matches, so each word matched lifts a record a tier."""
+    return query.Or([q, query.ConstantScoreQuery(q, tier)])
