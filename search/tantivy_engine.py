@@ -154,7 +154,9 @@ class TantivyEngine(BaseEngine):
             snippet = "" if wanted is None else snip.build(
                 [(f, doc.get_first(f) or "") for f in SNIPPET_FIELDS], wanted,
                 kind=doc.get_first("kind"))
-            score = float(key) if isinstance(key, float) else 0.0
+            # tantivy scores in 32-bit floats: next to a tier (search/plan.py) the last bits
+            # depend on where a document sits in its segment, so they are not shown.
+            score = round(float(key), 2) if isinstance(key, float) else 0.0
             hits.append(Hit(doc.get_first("id"), doc.get_first("kind"),
                             doc.get_first("record_id"), doc.get_first("title") or "",
                             snippet, score))
