@@ -29,7 +29,7 @@ from search import (
 )
 from search import snippets as snip
 from search.base import WRITE_TIMEOUT, BaseEngine, counted
-from search.plan import PAIR_BOOST, TIER, at_least, plan
+from search.plan import plan
 from search.query import STOP_WORDS, empty_facets, page_bounds, sorted_counts, utc
 from search.spelling import spell_words, suggest
 
@@ -38,15 +38,12 @@ from search.spelling import spell_words, suggest
 # from the operating system's randomness instead.
 whoosh.codec.base.random_name = lambda size=28: secrets.token_hex(size)[:size]
 
+from search.whoosh_ranked import Ranked, matched, ranked, top  # noqa: E402
 from search.whoosh_support import (  # noqa: E402
     Bits,
     SegmentCache,
-    pair_query,
     parser,
-    phrase_query,
     schema,
-    tiered,
-    unit_query,
 )
 
 MAX_SEGMENTS = 8  # single-record commits skip merging until this many segments pile up
@@ -125,29 +122,39 @@ class WhooshEngine(BaseEngine):
 
     def _search(self, q: Query) -> Results:
         searcher = self._refresh()
-        ranked = self._ranked(q, searcher) if q.match == "most" and q.text.strip() else None
-        marked = q.text
-        if ranked is not None:
-            text_q, must, should, k, marked = ranked
+        plan_q = None
+        if q.match == "most" and q.text.strip():
+            reader = searcher.reader()
+            plan_q = ranked(plan(q.text, known=lambda w: reader.doc_frequency("spell", w) > 0))
+            if plan_q is None:  # only punctuation or stop words
+                return Results(0, [], empty_facets(), None)
+            text_q = None
         else:
             text_q = self._parser.parse(q.text) if q.text.strip() else query.Every()
-            must, should, k = [text_q], [], 0
-        if text_q is query.NullQuery:  # only punctuation or stop words
-            return Results(0, [], empty_facets(), None)
+            if text_q is query.NullQuery:  # only punctuation or stop words
+                return Results(0, [], empty_facets(), None)
         allowed = self._allowed(q.labels, q.filters())
-        matched = [(sub, offset, key, self._matched(sub, key, must, should, k) & seg if seg
+        matched = [(sub, offset, key, self._matched(sub, key, text_q, plan_q) & seg if seg
                     else 0) for sub, offset, key, seg in allowed]
         total = sum(bits.bit_count() for *_, bits in matched)
         offset, limit = page_bounds(q)
         hits = []
         if offset < total:
-            # The labels and filters reach Whoosh as `filter=`, a set of document numbers.
-            only = Bits(_join(matched), searcher.doc_count_all())
-            options = {"sortedby": sorting.FieldFacet("published", reverse=True)} \
-                if q.sort == "date" else {}
-            results = searcher.search(text_q, limit=limit, filter=only, **options)
-            wanted = snip.terms(marked, STOP_WORDS) if q.snippets else None
-            hits = [self._hit(h, wanted) for h in results[offset:limit]]
+            wanted = None
+            if q.snippets:
+                wanted = snip.terms(plan_q.marked if plan_q else q.text, STOP_WORDS)
+            if plan_q is not None:
+                found = top(searcher, matched, self._bitmap, plan_q, offset, limit,
+                            newest_first=q.sort == "date")
+                hits = [self._hit(h, wanted, score) for h, score in found]
+            else:
+                # The labels and filters reach Whoosh as `filter=`, a set of document numbers.
+                only = Bits(_join(matched), searcher.doc_count_all())
+                options = {"sortedby": sorting.FieldFacet("published", reverse=True)} \
+                    if q.sort == "date" else {}
+                results = searcher.search(text_q, limit=limit, filter=only, **options)
+                hits = [self._hit(h, wanted, float(h.score or 0.0))
+                        for h in results[offset:limit]]
         facets = self._facets(matched) if q.facets and total else empty_facets()
         suggestion = None
         if total < FEW_RESULTS and q.text.strip():
@@ -155,45 +162,24 @@ class WhooshEngine(BaseEngine):
                                                               searcher.doc_count_all()), total > 0)
         return Results(total, hits, facets, suggestion)
 
-    def _ranked(self, q: Query, searcher):
-        """(scoring query, queries every match needs, units of which `k` must match, k, the
-        words snippets mark) for the plan of `q.text` (search/plan.py); NullQuery when there is
-        nothing to find."""
-        reader = searcher.reader()
-        found = plan(q.text, known=lambda w: reader.doc_frequency("spell", w) > 0)
-        if found is None:
-            return query.NullQuery, [], [], 0, ""
-        must = [x for x in map(phrase_query, found.phrases) if x is not None]
-        strong = [x for x in map(unit_query, found.strong) if x is not None]
-        weak = [x for x in map(unit_query, found.weak) if x is not None]
-        pairs = [pair_query(a.last, b.first, PAIR_BOOST) for a, b in found.pairs]
-        scoring = [*must, *(tiered(x, TIER) for x in strong), *weak,
-                   *(x for x in pairs if x is not None)]
-        if not must and not strong:
-            return query.NullQuery, [], [], 0, ""
-        k = min(found.minimum, len(strong))
-        return query.Or(scoring), must, strong, k, found.words()
+    def _bitmap(self, sub, key: str):
+        """A function giving a query's documents in one segment, from cached bitmaps."""
+        return lambda q: self._cache.matches(q, sub, key)
 
-    def _matched(self, sub, key: str, must, should, k: int) -> int:
-        """The segment's documents matching every query in `must` and `k` of `should`."""
-        everything = (1 << sub.reader().doc_count_all()) - 1
-        bits = everything
-        for q in must:
-            bits &= self._cache.matches(q, sub, key)
-            if not bits:
-                return 0
-        if k:
-            bits &= at_least(k, [self._cache.matches(q, sub, key) for q in should], everything)
-        return bits
+    def _matched(self, sub, key: str, text_q, plan_q: Ranked | None) -> int:
+        """The segment's documents matching the typed query (all words) or the plan."""
+        if plan_q is None:
+            return self._cache.matches(text_q, sub, key)
+        return matched(self._bitmap(sub, key), (1 << sub.reader().doc_count_all()) - 1, plan_q)
 
-    def _hit(self, h, wanted: set[str] | None) -> Hit:
+    def _hit(self, h, wanted: set[str] | None, score: float) -> Hit:
         fields = h.fields()
         snippet = ""
         if wanted is not None:
             snippet = snip.build(preview_fields(fields.get("preview")), wanted,
                                  kind=fields["kind"])
         return Hit(fields["id"], fields["kind"], fields["record_id"], fields["title"],
-                   snippet, float(h.score or 0.0))
+                   snippet, score)
 
     def _facets(self, matched) -> dict[str, dict[str, int]]:
         counts = {facet: Counter() for facet in FACETS}
