@@ -43,6 +43,7 @@ NO_CONTENT = frozenset((
     "else", "all", "got", "get", "gets", "getting", "tell", "know", "find", "looking",
     "look", "want", "wanted", "please", "ideas", "idea", "tips", "examples",
     "example", "way", "ways", "thing", "things", "after", "before", "while", "whilst",
+    "but", "like", "though", "although", "because",
 ))
 # Words kept but not counted among those a record must match: almost every record has them.
 WEAK = frozenset((
@@ -154,6 +155,12 @@ def _splits(word: str, known: Callable[[str], bool]) -> list[Form]:
     return out[:2]
 
 
+def _weak(word: str) -> bool:
+    """A word that adds to the score but is not required: a common one, or a number (the
+    6 of "year 6" counts where it sits next to "year")."""
+    return word in WEAK or word.isdigit()
+
+
 def plan(text: str, known: Callable[[str], bool] | None = None) -> Plan | None:
     """The plan for what was typed; None if it holds nothing to search for.
 
@@ -178,7 +185,7 @@ def plan(text: str, known: Callable[[str], bool] | None = None) -> Plan | None:
     kept = [[w for w in run if not dropped(w)] for run in typed]
     if not any(kept) and not phrases:  # nothing but question words: search what was typed
         kept = [[w for w in run if joined(w) not in STOP_WORDS] for run in typed]
-    all_weak = all(joined(w) in WEAK for run in kept for w in run)
+    all_weak = all(_weak(joined(w)) for run in kept for w in run)
     runs: list[list[Unit]] = []
     seen: set[tuple[str, ...]] = set()
     for run in kept:
@@ -186,7 +193,7 @@ def plan(text: str, known: Callable[[str], bool] | None = None) -> Plan | None:
         for words in run:
             if words not in seen:
                 seen.add(words)
-                runs[-1].append(_unit(words, joined(words) in WEAK and not all_weak, known))
+                runs[-1].append(_unit(words, _weak(joined(words)) and not all_weak, known))
     units = [u for run in runs for u in run]
     if not units and not phrases:
         return None

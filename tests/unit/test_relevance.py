@@ -49,6 +49,13 @@ def test_domain_words_are_never_dropped():
         assert plan(f"what about {word}").units[0].first == word
 
 
+def test_numbers_count_next_to_their_word_but_are_not_required():
+    found = plan("transition year 6")
+    assert [u.first for u in found.strong] == ["transition", "year"]
+    assert [u.first for u in found.weak] == ["6"]
+    assert ("year", "6") in [(a.last, b.first) for a, b in found.pairs]
+
+
 def test_nothing_but_question_words_searches_what_was_typed():
     assert [u.first for u in plan("how do we").units] == ["how", "do"]
     assert plan("the and of") is None
