@@ -10,7 +10,8 @@ that carry meaning and says how the engines should rank records:
 - Not every word has to match: a record needs most of the content words (all of one or
   two, two of three, two thirds of more), and records matching more of them always rank
   above records matching fewer ("tiers"); within a tier the usual field-weighted score
-  decides.
+  decides. Bare keywords ("lesson study coaching") ask for every word first, and for most
+  of them only when no record holds them all.
 - Words next to each other in the query ("standards team") weigh more where they are next
   to each other in a record.
 - Hyphens and compounds: "half-termly" meets "half-term", "half termly" and "halftermly";
@@ -27,7 +28,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from search.query import STOP_WORDS, clauses
 
@@ -97,6 +98,7 @@ class Plan:
     units: tuple[Unit, ...]
     minimum: int
     pairs: tuple[tuple[Unit, Unit], ...]
+    keywords: bool = False  # typed as bare keywords: every word first (see `every`)
 
     @property
     def strong(self) -> tuple[Unit, ...]:
@@ -105,6 +107,16 @@ class Plan:
     @property
     def weak(self) -> tuple[Unit, ...]:
         return tuple(u for u in self.units if u.weak)
+
+    def every(self) -> Plan | None:
+        """For keywords, the plan asking for every strong word, to search first: records
+        holding most words are shown only when none holds them all. None for questions
+        (their words are less deliberate: tiers rank the records holding every word first
+        and keep the others after them) and when every word is needed anyway."""
+        strong = len(self.strong)
+        if not self.keywords or self.minimum >= strong:
+            return None
+        return replace(self, minimum=strong)
 
     def words(self) -> str:
         """Every word the plan looks for (all spellings), for marking snippets."""
@@ -183,6 +195,7 @@ def plan(text: str, known: Callable[[str], bool] | None = None) -> Plan | None:
         return word in STOP_WORDS or word in NO_CONTENT or len(word) == 1 and not word.isdigit()
 
     kept = [[w for w in run if not dropped(w)] for run in typed]
+    keywords = not any(joined(w) in NO_CONTENT for run in typed for w in run)
     if not any(kept) and not phrases:  # nothing but question words: search what was typed
         kept = [[w for w in run if joined(w) not in STOP_WORDS] for run in typed]
     all_weak = all(_weak(joined(w)) for run in kept for w in run)
@@ -199,7 +212,7 @@ def plan(text: str, known: Callable[[str], bool] | None = None) -> Plan | None:
         return None
     pairs = tuple((a, b) for run in runs for a, b in itertools.pairwise(run))
     strong = sum(not u.weak for u in units)
-    return Plan(tuple(phrases), tuple(units), minimum(strong), pairs)
+    return Plan(tuple(phrases), tuple(units), minimum(strong), pairs, keywords)
 
 
 def at_least(k: int, bitmaps: list[int], everything: int) -> int:

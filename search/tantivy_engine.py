@@ -89,11 +89,10 @@ class TantivyEngine(BaseEngine):
             return Results(0, [], empty_facets(), None)
         marked = found.words() if found is not None else q.text
         offset, end = page_bounds(q)
-        private = [label for label in q.labels if label != SHARED]
-        mine = self._part(searcher, q, base, private, end, exclude=SHARED) if private else None
-        parts = [mine] if mine else []
-        if SHARED in q.labels:
-            parts.append(self._shared_part(searcher, q, base, end))
+        every = found.every() if found is not None else None
+        parts = self._parts(searcher, q, ranked_query(s, every), end, "every") if every else []
+        if not sum(part.count for part in parts):  # keywords held together nowhere: most
+            parts = self._parts(searcher, q, base, end, "most")
         count = sum(part.count for part in parts)
         ranked = sorted(((key, n, i) for n, part in enumerate(parts)
                          for i, (key, _) in enumerate(part.found)),
@@ -114,6 +113,15 @@ class TantivyEngine(BaseEngine):
             suggestion = self._suggest(searcher, q.text, q.labels, count > 0)
         return Results(count, [parts[n].read[i] for _, n, i in ranked], facets, suggestion)
 
+    def _parts(self, searcher, q: Query, base, end: int, variant: str) -> list[_Part]:
+        """The person's own part of a search (their cluster's and drafts) and the shared one."""
+        private = [label for label in q.labels if label != SHARED]
+        mine = self._part(searcher, q, base, private, end, exclude=SHARED) if private else None
+        parts = [mine] if mine else []
+        if SHARED in q.labels:
+            parts.append(self._shared_part(searcher, q, base, end, variant))
+        return parts
+
     def _part(self, searcher, q: Query, base, labels: list[str], end: int,
               exclude: str | None = None) -> _Part:
         """The top `end` documents, the count and the facet counts among documents carrying
@@ -128,7 +136,7 @@ class TantivyEngine(BaseEngine):
         return _Part(found.count, [(key if isinstance(key, int | float) else 0, at)
                                    for key, at in found.hits], facets, full)
 
-    def _shared_part(self, searcher, q: Query, base, end: int) -> _Part:
+    def _shared_part(self, searcher, q: Query, base, end: int, variant: str) -> _Part:
         """The part of a search every signed-in person shares (documents labelled SHARED),
         kept per index commit: the same words and filters from anyone cost one search."""
         try:
@@ -137,7 +145,7 @@ class TantivyEngine(BaseEngine):
             return self._part(searcher, q, base, [SHARED], end)
         key = (meta.st_ino, meta.st_mtime_ns, meta.st_size, q.text, tuple(
             (name, tuple(values)) for name, values in sorted(q.filters().items())),
-            q.sort, end, q.facets, q.snippets, q.match)
+            q.sort, end, q.facets, q.snippets, q.match, variant)
         part = self._kept.get(key)
         if part is None:
             part = self._part(searcher, q, base, [SHARED], end)

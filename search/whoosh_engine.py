@@ -122,13 +122,16 @@ class WhooshEngine(BaseEngine):
 
     def _search(self, q: Query) -> Results:
         searcher = self._refresh()
-        plan_q = None
+        plan_q = loose = None
         if q.match == "most" and q.text.strip():
             reader = searcher.reader()
-            plan_q = ranked(plan(q.text, known=lambda w: reader.doc_frequency("spell", w) > 0))
+            found = plan(q.text, known=lambda w: reader.doc_frequency("spell", w) > 0)
+            plan_q = ranked(found)
             if plan_q is None:  # only punctuation or stop words
                 return Results(0, [], empty_facets(), None)
             text_q = None
+            every = found.every()
+            loose, plan_q = plan_q, ranked(every) if every else plan_q
         else:
             text_q = self._parser.parse(q.text) if q.text.strip() else query.Every()
             if text_q is query.NullQuery:  # only punctuation or stop words
@@ -137,6 +140,11 @@ class WhooshEngine(BaseEngine):
         matched = [(sub, offset, key, self._matched(sub, key, text_q, plan_q) & seg if seg
                     else 0) for sub, offset, key, seg in allowed]
         total = sum(bits.bit_count() for *_, bits in matched)
+        if not total and plan_q is not None and plan_q is not loose:  # keywords: most words
+            plan_q = loose
+            matched = [(sub, offset, key, self._matched(sub, key, None, plan_q) & seg if seg
+                        else 0) for sub, offset, key, seg in allowed]
+            total = sum(bits.bit_count() for *_, bits in matched)
         offset, limit = page_bounds(q)
         hits = []
         if offset < total:
