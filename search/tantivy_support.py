@@ -166,13 +166,16 @@ def _unit(s: tantivy.Schema, unit) -> tantivy.Query | None:
 
 def ranked_query(s: tantivy.Schema, found: Plan) -> tantivy.Query | None:
     """A plan as one query: its phrases all match, `minimum` of its strong words match (each
-    lifting a record a tier), weak words and adjacent pairs add to the score."""
+    lifting a record a tier; when all must match there is one tier and no lift), weak words
+    and adjacent pairs add to the score."""
     must = [_any_field(s, stems) for stems in (STEM.analyze(p) for p in found.phrases) if stems]
     strong = [q for q in (_unit(s, u) for u in found.strong) if q is not None]
     if not must and not strong:
         return None
     clauses = [(tantivy.Occur.Must, q) for q in must]
-    if strong:
+    if found.minimum >= len(strong):  # every word needed: one tier, intersected as before
+        clauses += [(tantivy.Occur.Must, q) for q in strong]
+    elif strong:
         tiers = [tantivy.Query.boolean_query([
             (tantivy.Occur.Should, q),
             (tantivy.Occur.Should, tantivy.Query.const_score_query(q, TIER))]) for q in strong]
