@@ -96,7 +96,8 @@ class Query:
     """What a user asked for: words (with "quoted phrases"), the labels they may see, filters.
 
     Filters take one value or a list (any of them matches). `facets` and
-    `snippets` may be switched off when a caller does not show them.
+    `snippets` may be switched off when a caller does not show them. `match="all"` asks
+    for records holding every word (saved-search alerts, the relevance benchmark's baseline).
     """
 
     text: str
@@ -112,6 +113,7 @@ class Query:
     per_page: int = 10
     facets: bool = True
     snippets: bool = True
+    match: str = "most"  # "most" words, ranked (search/plan.py); "all" words, as before
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         """The facet filters in use, each as a tuple of accepted values."""

@@ -41,6 +41,8 @@ def validate(q: Query) -> None:
             raise QueryError(f"{name} must be a whole number from {low} to {high}.")
     if q.sort not in ("relevance", "date"):
         raise QueryError("Sort by 'relevance' or 'date'.")
+    if q.match not in ("most", "all"):
+        raise QueryError("Match 'most' or 'all' of the words.")
     if isinstance(q.labels, str):
         raise QueryError("labels must be a list of labels, not one string.")
     for name in FACETS:

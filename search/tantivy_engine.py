@@ -22,6 +22,7 @@ from search import (
 )
 from search import snippets as snip
 from search.base import WRITE_TIMEOUT, BaseEngine, counted
+from search.plan import plan
 from search.query import STOP_WORDS, empty_facets, page_bounds, sorted_counts
 from search.spelling import suggest
 from search.tantivy_support import (
@@ -29,6 +30,7 @@ from search.tantivy_support import (
     any_field,
     facet_aggregation,
     labelled,
+    ranked_query,
     schema,
     text_query,
     to_document,
@@ -76,23 +78,28 @@ class TantivyEngine(BaseEngine):
 
     def _search(self, q: Query) -> Results:
         s = self._schema
-        base = text_query(s, q.text)
+        searcher = self._searcher()
+        found = None
+        if q.match == "most" and q.text.strip():
+            found = plan(q.text, known=lambda w: searcher.doc_freq("spell", w) > 0)
+            base = ranked_query(s, found) if found is not None else None
+        else:
+            base = text_query(s, q.text)
         if base is None:  # only punctuation or stop words
             return Results(0, [], empty_facets(), None)
-        searcher = self._searcher()
+        marked = found.words() if found is not None else q.text
         offset, end = page_bounds(q)
-        private = [label for label in q.labels if label != SHARED]
-        mine = self._part(searcher, q, base, private, end, exclude=SHARED) if private else None
-        parts = [mine] if mine else []
-        if SHARED in q.labels:
-            parts.append(self._shared_part(searcher, q, base, end))
+        every = found.every() if found is not None else None
+        parts = self._parts(searcher, q, ranked_query(s, every), end, "every") if every else []
+        if not sum(part.count for part in parts):  # keywords held together nowhere: most
+            parts = self._parts(searcher, q, base, end, "most")
         count = sum(part.count for part in parts)
         ranked = sorted(((key, n, i) for n, part in enumerate(parts)
                          for i, (key, _) in enumerate(part.found)),
                         key=lambda kni: kni[0], reverse=True)[offset:end]
         for n, part in enumerate(parts):  # only the hits that make the page are read
             unread = [i for _, m, i in ranked if m == n and i not in part.read]
-            wanted = snip.terms(q.text, STOP_WORDS) if q.snippets else None
+            wanted = snip.terms(marked, STOP_WORDS) if q.snippets else None
             hits = self._hits(searcher, [part.found[i] for i in unread], wanted)
             part.read.update(zip(unread, hits, strict=True))
         facets = empty_facets()
@@ -105,6 +112,15 @@ class TantivyEngine(BaseEngine):
         if count < FEW_RESULTS and q.text.strip():
             suggestion = self._suggest(searcher, q.text, q.labels, count > 0)
         return Results(count, [parts[n].read[i] for _, n, i in ranked], facets, suggestion)
+
+    def _parts(self, searcher, q: Query, base, end: int, variant: str) -> list[_Part]:
+        """The person's own part of a search (their cluster's and drafts) and the shared one."""
+        private = [label for label in q.labels if label != SHARED]
+        mine = self._part(searcher, q, base, private, end, exclude=SHARED) if private else None
+        parts = [mine] if mine else []
+        if SHARED in q.labels:
+            parts.append(self._shared_part(searcher, q, base, end, variant))
+        return parts
 
     def _part(self, searcher, q: Query, base, labels: list[str], end: int,
               exclude: str | None = None) -> _Part:
@@ -120,7 +136,7 @@ class TantivyEngine(BaseEngine):
         return _Part(found.count, [(key if isinstance(key, int | float) else 0, at)
                                    for key, at in found.hits], facets, full)
 
-    def _shared_part(self, searcher, q: Query, base, end: int) -> _Part:
+    def _shared_part(self, searcher, q: Query, base, end: int, variant: str) -> _Part:
         """The part of a search every signed-in person shares (documents labelled SHARED),
         kept per index commit: the same words and filters from anyone cost one search."""
         try:
@@ -129,7 +145,7 @@ class TantivyEngine(BaseEngine):
             return self._part(searcher, q, base, [SHARED], end)
         key = (meta.st_ino, meta.st_mtime_ns, meta.st_size, q.text, tuple(
             (name, tuple(values)) for name, values in sorted(q.filters().items())),
-            q.sort, end, q.facets, q.snippets)
+            q.sort, end, q.facets, q.snippets, q.match, variant)
         part = self._kept.get(key)
         if part is None:
             part = self._part(searcher, q, base, [SHARED], end)
@@ -146,7 +162,9 @@ class TantivyEngine(BaseEngine):
             snippet = "" if wanted is None else snip.build(
                 [(f, doc.get_first(f) or "") for f in SNIPPET_FIELDS], wanted,
                 kind=doc.get_first("kind"))
-            score = float(key) if isinstance(key, float) else 0.0
+            # tantivy scores in 32-bit floats: next to a tier (search/plan.py) the last bits
+            # depend on where a document sits in its segment, so they are not shown.
+            score = round(float(key), 2) if isinstance(key, float) else 0.0
             hits.append(Hit(doc.get_first("id"), doc.get_first("kind"),
                             doc.get_first("record_id"), doc.get_first("title") or "",
                             snippet, score))

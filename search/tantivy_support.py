@@ -11,6 +11,7 @@ from __future__ import annotations
 import tantivy
 
 from search import FACETS, TEXT_FIELDS, Document
+from search.plan import PAIR_BOOST, TIER, Plan
 from search.query import STOP_WORDS, clauses, utc
 from search.spelling import spell_words
 
@@ -133,3 +134,58 @@ def visible(s: tantivy.Schema, q: tantivy.Query, labels: list[str],
 def facet_aggregation() -> dict:
     """A terms aggregation per facet, big enough to return every value."""
     return {facet: {"terms": {"field": facet, "size": 10_000}} for facet in FACETS}
+
+
+# --- Ranking by plan (search/plan.py) ------------------------------------------------------
+
+def _stems(words) -> list[str]:
+    return [stem for word in words for stem in STEM.analyze(word)]
+
+
+def _any_field(s: tantivy.Schema, stems: list[str], boost: float = 1.0,
+               slop: int = 0) -> tantivy.Query:
+    """A word (one stem) or words in order (several, `slop` words apart at most) in any text
+    field, weighted by field."""
+    parts = []
+    for field, weight in TEXT_FIELDS.items():
+        if len(stems) == 1:
+            q = tantivy.Query.term_query(s, field, stems[0])
+        else:
+            q = tantivy.Query.phrase_query(s, field, stems, slop)
+        parts.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, weight * boost)))
+    return tantivy.Query.boolean_query(parts)
+
+
+def _unit(s: tantivy.Schema, unit) -> tantivy.Query | None:
+    forms = [_any_field(s, stems) for stems in (_stems(form) for form in unit.forms) if stems]
+    if not forms:
+        return None
+    return forms[0] if len(forms) == 1 else tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, q) for q in forms])
+
+
+def ranked_query(s: tantivy.Schema, found: Plan) -> tantivy.Query | None:
+    """A plan as one query: its phrases all match, `minimum` of its strong words match (each
+    lifting a record a tier; when all must match there is one tier and no lift), weak words
+    and adjacent pairs add to the score."""
+    must = [_any_field(s, stems) for stems in (STEM.analyze(p) for p in found.phrases) if stems]
+    strong = [q for q in (_unit(s, u) for u in found.strong) if q is not None]
+    if not must and not strong:
+        return None
+    clauses = [(tantivy.Occur.Must, q) for q in must]
+    if found.minimum >= len(strong):  # every word needed: one tier, intersected as before
+        clauses += [(tantivy.Occur.Must, q) for q in strong]
+    elif strong:
+        tiers = [tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, q),
+            (tantivy.Occur.Should, tantivy.Query.const_score_query(q, TIER))]) for q in strong]
+        core = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in tiers],
+                                           min(found.minimum, len(strong)))
+        clauses.append((tantivy.Occur.Must, core))
+    clauses += [(tantivy.Occur.Should, q) for q in (_unit(s, u) for u in found.weak)
+                if q is not None]
+    for a, b in found.pairs:
+        stems = _stems([a.last]) + _stems([b.first])
+        if len(stems) == 2:
+            clauses.append((tantivy.Occur.Should, _any_field(s, stems, PAIR_BOOST, slop=1)))
+    return tantivy.Query.boolean_query(clauses)

@@ -29,6 +29,7 @@ from search import (
 )
 from search import snippets as snip
 from search.base import WRITE_TIMEOUT, BaseEngine, counted
+from search.plan import plan
 from search.query import STOP_WORDS, empty_facets, page_bounds, sorted_counts, utc
 from search.spelling import spell_words, suggest
 
@@ -37,6 +38,7 @@ from search.spelling import spell_words, suggest
 # from the operating system's randomness instead.
 whoosh.codec.base.random_name = lambda size=28: secrets.token_hex(size)[:size]
 
+from search.whoosh_ranked import Ranked, matched, ranked, top  # noqa: E402
 from search.whoosh_support import (  # noqa: E402
     Bits,
     SegmentCache,
@@ -120,23 +122,47 @@ class WhooshEngine(BaseEngine):
 
     def _search(self, q: Query) -> Results:
         searcher = self._refresh()
-        text_q = self._parser.parse(q.text) if q.text.strip() else query.Every()
-        if text_q is query.NullQuery:  # only punctuation or stop words
-            return Results(0, [], empty_facets(), None)
+        plan_q = loose = None
+        if q.match == "most" and q.text.strip():
+            reader = searcher.reader()
+            found = plan(q.text, known=lambda w: reader.doc_frequency("spell", w) > 0)
+            plan_q = ranked(found)
+            if plan_q is None:  # only punctuation or stop words
+                return Results(0, [], empty_facets(), None)
+            text_q = None
+            every = found.every()
+            loose, plan_q = plan_q, ranked(every) if every else plan_q
+        else:
+            text_q = self._parser.parse(q.text) if q.text.strip() else query.Every()
+            if text_q is query.NullQuery:  # only punctuation or stop words
+                return Results(0, [], empty_facets(), None)
         allowed = self._allowed(q.labels, q.filters())
-        matched = [(sub, offset, key, self._cache.matches(text_q, sub, key) & seg if seg else 0)
-                   for sub, offset, key, seg in allowed]
+        matched = [(sub, offset, key, self._matched(sub, key, text_q, plan_q) & seg if seg
+                    else 0) for sub, offset, key, seg in allowed]
         total = sum(bits.bit_count() for *_, bits in matched)
+        if not total and plan_q is not None and plan_q is not loose:  # keywords: most words
+            plan_q = loose
+            matched = [(sub, offset, key, self._matched(sub, key, None, plan_q) & seg if seg
+                        else 0) for sub, offset, key, seg in allowed]
+            total = sum(bits.bit_count() for *_, bits in matched)
         offset, limit = page_bounds(q)
         hits = []
         if offset < total:
-            # The labels and filters reach Whoosh as `filter=`, a set of document numbers.
-            only = Bits(_join(matched), searcher.doc_count_all())
-            options = {"sortedby": sorting.FieldFacet("published", reverse=True)} \
-                if q.sort == "date" else {}
-            results = searcher.search(text_q, limit=limit, filter=only, **options)
-            wanted = snip.terms(q.text, STOP_WORDS) if q.snippets else None
-            hits = [self._hit(h, wanted) for h in results[offset:limit]]
+            wanted = None
+            if q.snippets:
+                wanted = snip.terms(plan_q.marked if plan_q else q.text, STOP_WORDS)
+            if plan_q is not None:
+                found = top(searcher, matched, self._bitmap, plan_q, offset, limit,
+                            newest_first=q.sort == "date")
+                hits = [self._hit(h, wanted, score) for h, score in found]
+            else:
+                # The labels and filters reach Whoosh as `filter=`, a set of document numbers.
+                only = Bits(_join(matched), searcher.doc_count_all())
+                options = {"sortedby": sorting.FieldFacet("published", reverse=True)} \
+                    if q.sort == "date" else {}
+                results = searcher.search(text_q, limit=limit, filter=only, **options)
+                hits = [self._hit(h, wanted, float(h.score or 0.0))
+                        for h in results[offset:limit]]
         facets = self._facets(matched) if q.facets and total else empty_facets()
         suggestion = None
         if total < FEW_RESULTS and q.text.strip():
@@ -144,14 +170,24 @@ class WhooshEngine(BaseEngine):
                                                               searcher.doc_count_all()), total > 0)
         return Results(total, hits, facets, suggestion)
 
-    def _hit(self, h, wanted: set[str] | None) -> Hit:
+    def _bitmap(self, sub, key: str):
+        """A function giving a query's documents in one segment, from cached bitmaps."""
+        return lambda q: self._cache.matches(q, sub, key)
+
+    def _matched(self, sub, key: str, text_q, plan_q: Ranked | None) -> int:
+        """The segment's documents matching the typed query (all words) or the plan."""
+        if plan_q is None:
+            return self._cache.matches(text_q, sub, key)
+        return matched(self._bitmap(sub, key), (1 << sub.reader().doc_count_all()) - 1, plan_q)
+
+    def _hit(self, h, wanted: set[str] | None, score: float) -> Hit:
         fields = h.fields()
         snippet = ""
         if wanted is not None:
             snippet = snip.build(preview_fields(fields.get("preview")), wanted,
                                  kind=fields["kind"])
         return Hit(fields["id"], fields["kind"], fields["record_id"], fields["title"],
-                   snippet, float(h.score or 0.0))
+                   snippet, score)
 
     def _facets(self, matched) -> dict[str, dict[str, int]]:
         counts = {facet: Counter() for facet in FACETS}

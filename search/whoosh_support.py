@@ -234,3 +234,91 @@ class Bits(DocIdSet):
 
     def __len__(self) -> int:
         return int.from_bytes(self._bytes, "little").bit_count()
+
+
+# --- Ranking by plan (search/plan.py) ------------------------------------------------------
+
+def _stems(words) -> list[str]:
+    return [t.text for t in ANALYZER(" ".join(words))]
+
+
+def _or(parts: list[query.Query]) -> query.Or:
+    # Whoosh's default for small indexes reads every posting of every part up front (an
+    # "array" union); inside an And with a few candidates, a tree of unions skips to them.
+    out = query.Or(parts)
+    out.matcher_type = query.Or.DEFAULT_MATCHER
+    return out
+
+
+def _any_field(stems: list[str], boost: float = 1.0, slop: int = 1) -> query.Query | None:
+    """A word (one stem) or words in order (several) in any text field, weighted by field."""
+    if not stems:
+        return None
+    if len(stems) == 1:
+        parts = [query.Term(f, stems[0], boost=w * boost) for f, w in TEXT_FIELDS.items()]
+    else:
+        parts = [query.Phrase(f, stems, slop=slop, boost=w * boost)
+                 for f, w in TEXT_FIELDS.items()]
+    return _or(parts)
+
+
+def unit_query(unit) -> query.Query | None:
+    """Any spelling of a plan's unit, in any text field."""
+    forms = [q for q in (_any_field(_stems(form)) for form in unit.forms) if q is not None]
+    if not forms:
+        return None
+    return forms[0] if len(forms) == 1 else _or(forms)
+
+
+def phrase_query(text: str) -> query.Query | None:
+    """A quoted phrase: its words together and in order, in any text field."""
+    return _any_field(_stems([text]))
+
+
+def pair_query(first: str, second: str, boost: float) -> query.Query | None:
+    """Two words next to each other (one word may come between), boosted, in any text field."""
+    stems = _stems([first]) + _stems([second])
+    return _any_field(stems, boost, slop=2) if len(stems) == 2 else None
+
+
+def scoring_query(parts: list[query.Query]) -> query.Or:
+    """The parts of a plan that add to a record's score (words, phrases, adjacent pairs)."""
+    return _or(parts)
+
+
+class Only(query.Query):
+    """The documents in per-segment bitmaps (keyed by subsearcher), scoring nothing: And-ed
+    with a scoring query, Whoosh skips to these documents instead of scoring every match."""
+
+    def __init__(self, bits: dict[int, int]):
+        self._bits = bits
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+    def estimate_size(self, ixreader):
+        return sum(b.bit_count() for b in self._bits.values())
+
+    def estimate_min_size(self, ixreader):
+        return 0
+
+    def matcher(self, searcher, context=None):
+        from whoosh.matching import ListMatcher, NullMatcher
+
+        ids = bit_positions(self._bits.get(id(searcher), 0))
+        return ListMatcher(ids, weights=[0.0] * len(ids)) if ids else NullMatcher()
+
+
+def bit_positions(bits: int) -> list[int]:
+    """The positions of the set bits, lowest first."""
+    out = []
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    for i, byte in enumerate(data):
+        while byte:
+            low = byte & -byte
+            out.append(i * 8 + low.bit_length() - 1)
+            byte ^= low
+    return out
