@@ -74,5 +74,5 @@ def test_a_body_missing_keys_is_stored_in_its_full_shape(author):
     db.session.expire_all()
     stored = db.session.get(Record, record.id).body
     assert stored["subject"] == "Science" and stored["pupils"] == []
-    assert stored["team"] == {"member_ids": [], "partners": ""}
+    assert stored["team"] == {"member_ids": [], "partner_ids": [], "partners": ""}
     assert set(stored) == set(LESSON_BODY)
