@@ -18,6 +18,8 @@ from models import (
     User,
 )
 from network.extensions import db
+from network.services.case_study_steps import STEPS as CASE_STEPS
+from network.web.views.lesson_studies import STEPS as LESSON_STEPS
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CHANGING = ("POST", "PUT", "PATCH", "DELETE")
@@ -94,6 +96,14 @@ def demo_contexts(person: User) -> list[dict]:
         found.append(dict(base, evaluation_id=e.id))
     for r in db.session.scalars(select(Record).where(Record.school_id.in_(cluster_ids))):
         found.append(dict(base, record_id=r.id))
+    for kind, steps in (("case_study", [name for name, _ in CASE_STEPS]),
+                        ("lesson_study", list(LESSON_STEPS))):
+        # The steps of the first of each kind the person's own school wrote (only its
+        # people can open them), with its first lesson and action.
+        own = first(Record, Record.school_id == school.id, Record.kind == kind)
+        if own is not None:
+            found += [dict(base, record_id=own.id, step=step, lesson=1, action=1)
+                      for step in steps]
     for s in db.session.scalars(select(SupportRequest)):
         found.append(dict(base, support_id=s.id))
     for p in db.session.scalars(select(Partnership)):
