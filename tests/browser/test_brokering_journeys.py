@@ -314,7 +314,8 @@ def test_an_lles_school_is_deployed_with_an_agreement_both_heads_sign_and_close(
     expect(head.get_by_role("main").get_by_text("Better by 2")).to_be_visible()
     press(head, "Start a draft case study from this partnership")
     success(head, "A draft case study has been started from the partnership.")
-    heading(head, "Change the case study")
+    heading(head, "Write your case study")  # its task list, steps already filled in
+    follow(head, "Title and context")
     expect(head.get_by_label("Title", exact=True)).to_have_value(re.compile(
-        r"^Working with an? (\w+ )?partner school on tracking steers improvement and termly "
-        r"analysis reaches leaders and governors$"))
+        r"^Working with an? (\w+ )?partner school on tracking steers improvement and each "
+        r"child tracked to their year-end goal$"))
