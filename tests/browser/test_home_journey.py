@@ -79,7 +79,7 @@ def test_a_head_follows_a_proposal_from_home_to_the_decision(new_page, two_clust
         head.screenshot(path=f"{SHOTS}/notice-1280.png", full_page=True)
     click_to_page(head, head.get_by_role("main").get_by_role(
         "link", name=f"Open the partnership: {notice}", exact=True))
-    assert head.url.endswith(f"/partnerships/{pid}#section-decision"), head.url
+    assert head.url.endswith(f"/partnerships/{pid}"), head.url
 
     for role in ("coordinator", "lle", "site-admin"):
         other = new_page()
