@@ -111,20 +111,22 @@ def evaluation_sheet(actor: User, evaluation_id: int) -> EvaluationSheet:
     return EvaluationSheet(
         evaluation=evaluation, school=school, elements=evaluations.elements(),
         previous=previous, changes=[Change(*row) for row in evaluations.changes(evaluation)],
-        heat=heat_map(school, history, evaluation.label))
+        heat=heat_map(school, history, f"Ratings of {school.name} in each term up to "
+                                       f"{evaluation.label}", f"print-school-{school.id}"))
 
 
-def heat_map(school: School, history: list[SelfEvaluation], until: str) -> HeatMap:
-    """Standards down the side and the school's terms across, oldest first."""
+def heat_map(school: School, history: list[SelfEvaluation], caption: str,
+             id_prefix: str) -> HeatMap:
+    """Standards down the side and the school's terms across, oldest first: the heat map of
+    the evaluations page and of the printed evaluation."""
     standards = [s for e in evaluations.elements() for s in e.standards]
     rows, labels = [s.id for s in standards], [f"{s.id} {s.title}" for s in standards]
     columns, headings = [e.id for e in history], [e.label for e in history]
     values = {(sid, e.id): e.ratings[sid].rating for e in history for sid in rows
               if sid in e.ratings}
-    caption = f"Ratings of {school.name} in each term up to {until}"
     chart = heatmap.svg(rows, labels, columns, headings, values, caption,
                         "Each row is a standard and each column a term; 1 is strongest, "
-                        "4 needs most development.", id_prefix=f"print-school-{school.id}")
+                        "4 needs most development.", id_prefix=id_prefix)
     return HeatMap(chart, caption, rows, labels, columns, headings, values)
 
 

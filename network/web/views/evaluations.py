@@ -4,8 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from network.access import can, require
-from network.domain import heatmap, terms
-from network.services import evaluations, profiles
+from network.domain import terms
+from network.services import evaluations, exports, profiles
 from network.services.errors import Conflict, Invalid
 from network.services.evaluations import NotReady
 from network.web import form_recovery
@@ -50,7 +50,9 @@ def index(school_id: int):
                            start=can(current_user, "evaluate", school), earlier=earlier,
                            current=terms.label(*current), current_taken=current in taken,
                            earlier_open=bool(evaluations.offered_terms(taken, True)),
-                           heat=_heat_map(school, list(reversed(rows))),
+                           heat=exports.heat_map(school, list(reversed(rows)),
+                                                 f"Ratings of {school.name} across terms",
+                                                 f"school-{school.id}"),
                            offers=offers, needs=needs, final=final)
 
 
@@ -64,22 +66,6 @@ def _started(evaluation, first: bool) -> str:
         return "Your school's first self-evaluation: every standard starts not rated."
     return (f"{evaluation.label} started with every standard not rated: no evaluation before "
             "it had ratings or evidence to copy.")
-
-
-def _heat_map(school, history) -> dict:
-    """Standards down the side, terms across: the arguments of the heat-map macro."""
-    standards = [s for e in evaluations.elements() for s in e.standards]
-    rows, labels = [s.id for s in standards], [f"{s.id} {s.title}" for s in standards]
-    columns, headings = [e.id for e in history], [e.label for e in history]
-    values = {(sid, e.id): e.ratings[sid].rating for e in history for sid in rows
-              if sid in e.ratings}
-    caption = f"Ratings of {school.name} across terms"
-    return {"svg_markup": heatmap.svg(rows, labels, columns, headings, values, caption,
-                                      "Each row is a standard and each column a term; "
-                                      "1 is strongest, 4 needs most development.",
-                                      id_prefix=f"school-{school.id}"),
-            "caption": caption, "row_ids": rows, "row_labels": labels, "column_ids": columns,
-            "column_labels": headings, "values": values}
 
 
 @bp.get("/evaluations/<int:evaluation_id>")
