@@ -21,7 +21,7 @@ from network.services.errors import Invalid
 KIND = "case_study"
 STEPS = [
     ("context", "Title and context"),
-    ("groups", "Priority group and timeline"),
+    ("groups", "Timeline and priority groups"),
     ("barriers", "Barriers and what solved them"),
     ("actions", "What needed to change and what was done"),
     ("support", "Support received"),

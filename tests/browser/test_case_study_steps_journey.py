@@ -62,7 +62,7 @@ def test_a_case_study_written_in_steps_is_checked_and_sent(new_page, make_cluste
     expect(status_of(page, "Support received")).to_contain_text("Not yet started")
     steps_url = page.url
 
-    open_step(page, "Priority group and timeline")
+    open_step(page, "Timeline and priority groups")
     add_timeline_step(page, 1, "2020", "September", "Every class began one tracking format.")
     add_timeline_step(page, 2, "2022", "July", "Progress in mathematics rose in every year.")
     page.get_by_role("group", name="Which priority group was the school in when the work "
@@ -70,7 +70,7 @@ def test_a_case_study_written_in_steps_is_checked_and_sent(new_page, make_cluste
     page.get_by_role("group", name="Which priority group is the school in now, or when the "
                                    "work ended?").get_by_label("Build on improvement").check()
     press(page, "Save and continue")
-    expect(status_of(page, "Priority group and timeline")).to_have_text("Completed")
+    expect(status_of(page, "Timeline and priority groups")).to_have_text("Completed")
 
     open_step(page, "Barriers and what solved them")
     for title, solution in [
@@ -99,7 +99,7 @@ def test_a_case_study_written_in_steps_is_checked_and_sent(new_page, make_cluste
     visit(page, steps_url)
     expect(status_of(page, "What needed to change and what was done")).to_have_text(
         "Completed")
-    open_step(page, "Priority group and timeline")
+    open_step(page, "Timeline and priority groups")
     expect(page.get_by_label("What happened (step 2)")).to_have_value(
         "Progress in mathematics rose in every year.")
     click_to_page(page, page.get_by_role("link", name="Back to the steps without saving"))
