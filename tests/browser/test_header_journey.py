@@ -66,15 +66,17 @@ def test_searching_from_the_header_and_the_phone_menu(page, two_clusters, tmp_pa
     expect(menu.get_by_role("button", name="Sign out")).to_be_visible()
     _shoot(page, tmp_path, "1280")
 
-    # The header search box, from the partnership page, leads to /search with the query.
-    visit(page, partnership_url)
-    box = page.get_by_role("search", name="Search the network")
-    box.get_by_label("Search the network").fill("tracking")
-    click_to_page(page, box.get_by_role("button", name="Search the network"))
-    assert "/search?q=tracking" in page.url, page.url
-    expect(page.get_by_role("heading", level=1)).to_have_text("Search the network's work")
-    expect(page.get_by_label("What held your school back, or what you want to learn")
-           ).to_have_value("tracking")
+    # The header search box, from three kinds of page, leads to /search with the query.
+    for start, words in ((partnership_url, "tracking"), ("/", "moderation"),
+                         (f"/clusters/{world.cluster.id}", "half-termly data")):
+        visit(page, start)
+        box = page.get_by_role("search", name="Search the network")
+        box.get_by_label("Search the network").fill(words)
+        click_to_page(page, box.get_by_role("button", name="Search the network"))
+        assert "/search?q=" in page.url, (start, page.url)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Search the network's work")
+        expect(page.get_by_label("What held your school back, or what you want to learn")
+               ).to_have_value(words)
     _shoot(page, tmp_path, "search-1280")
 
     # At 375 px the menu is folded behind "Menu"; Enter opens it, Space closes it.

@@ -1,5 +1,6 @@
 """Search in the app: exactly what each person may open, kept in step with the database."""
 
+import html
 import os
 import re
 import signal
@@ -351,3 +352,35 @@ def test_results_come_before_the_filters(app, client, login, people):
     assert page.index("1 result for") < page.index("Filter results") < page.index(
         "Type</legend>")
     assert re.search(r'<details class="govuk-details app-filters" id="filters" open>', page)
+
+
+QUESTIONS = {  # what a head types: the record that answers it
+    "how did a school in special measures use pupil progress meetings":
+        "Out of special measures in two years",
+    "what can we do about half-termly data in the standards team":
+        "Out of special measures in two years",
+    "teaching assistants": "Training teaching assistants to teach phonics"}
+
+
+def test_the_questions_heads_type_are_answered_on_the_page_and_through_the_api(
+        app, client, login, people):
+    """The questions issue 19 found answered by nothing come back with the record that
+    answers them, first, on the search page and through the API alike."""
+    _publish(people, "Out of special measures in two years",
+             barrier_narrative="The school was in special measures and progress stalled.",
+             what_needed_to_change="Pupil progress meetings every term led to specific "
+                                   "actions; the standards team looked at half-term data.")
+    _publish(people, "Assemblies that pupils lead", barrier_narrative="Pupils were quiet.")
+    _publish(people, "Training teaching assistants to teach phonics",
+             what_needed_to_change="Teaching assistants led catch-up phonics groups.")
+    token = api_token(people["reader"])
+    login(people["reader"])
+    for question, answering in QUESTIONS.items():
+        page = html.unescape(client.get("/search", query_string={"q": question})
+                             .get_data(as_text=True))
+        assert "There is a problem" not in page and " 0 results" not in page, question
+        answer = client.get("/api/v1/search", query_string={"q": question},
+                            headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200 and answer.json["total"] >= 1, question
+        assert answer.json["results"][0]["title"] == answering, question
+        assert page.index(answering) < page.index("Filter results"), question
