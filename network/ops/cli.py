@@ -98,6 +98,19 @@ def seed_demo(schools: int, seed: int, password: str, as_json: bool, if_empty: b
     for person in followers:  # a governor and an adviser following a partnership
         click.echo(f"  {person['role']:<16} {person['email']}")
     click.echo(f"  {'site_admin':<16} {summary['site_admins'][0]['email']}")
+    writer = _draft_case_study_author()
+    if writer:  # someone with a case study half written, to see the steps
+        click.echo(f"  {'case study draft':<16} {writer}")
+
+
+def _draft_case_study_author() -> str | None:
+    """The email of the author of the demo's longest draft case study (the worked example)."""
+    from models import Record, User
+
+    drafts = db.session.execute(select(Record.body, User.email).join(
+        User, User.id == Record.author_id).where(
+        Record.kind == "case_study", Record.status == "draft").order_by(Record.id)).all()
+    return max(drafts, key=lambda row: len(json.dumps(row.body)))[1] if drafts else None
 
 
 def demo_hooks():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import Cluster, RegisterSchool, User
+from models import Cluster, Record, RegisterSchool, User
 from network.extensions import db
 from tests.conftest import empty_tables
 from tests.factories import api_token, without_ids
@@ -84,7 +84,7 @@ def test_seed_demo_builds_a_deterministic_network(runner):
     assert without_ids(json.loads(rerun.output)) == without_ids(summary)
 
 
-def test_seed_demo_people_can_sign_in(runner, client):
+def test_seed_demo_people_can_sign_in(app, runner, client):
     """The printed sign-in details work."""
     result = runner.invoke(args=["seed-demo", "--schools", "8", "--password", "demo-pass-1"])
     assert result.exit_code == 0 and "Sign in at /login" in result.output
@@ -94,6 +94,16 @@ def test_seed_demo_people_can_sign_in(runner, client):
     response = client.post("/login", data={"email": email, "password": "demo-pass-1",
                                            "csrf_token": csrf_token(client, "/login")})
     assert response.status_code == 302
+    # The person printed as having a case study half written opens its steps.
+    writer = result.output.split("case study draft")[1].split()[0]
+    other = app.test_client()
+    assert other.post("/login", data={"email": writer, "password": "demo-pass-1",
+                                      "csrf_token": csrf_token(other, "/login")}
+                      ).status_code == 302
+    draft = db.session.scalar(select(Record).join(User, User.id == Record.author_id).where(
+        User.email == writer, Record.status == "draft", Record.kind == "case_study"))
+    assert "Write your case study" in other.get(
+        f"/case-studies/{draft.id}/steps").get_data(as_text=True)
 
 
 def test_create_user_and_token_give_api_access(runner, client):
