@@ -6,7 +6,7 @@ approve, sign, review...), so home never offers what the page would then refuse.
 only narrow the candidates to the actor's school, cluster or brokering; the rules decide.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
@@ -64,11 +64,8 @@ def for_partnership(actor: User, partnership: Partnership,
     of its page where it is done (the partnership page's "Next for you")."""
     if not (actor.is_authenticated and actor.is_active):
         return []
-    named = pairing(partnership)
-    return [replace(t, text=t.text.replace(f" ({named})", "").replace(f": {named}", "")
-                    .replace(f", {named}", ""))
-            for t in _partnership_decisions(actor, [partnership])
-            + _milestones(actor, [partnership], today or date.today())]
+    return (_partnership_decisions(actor, [partnership], named=False)
+            + _milestones(actor, [partnership], today or date.today(), named=False))
 
 
 def new_on_barriers(actor: User) -> list[published_work.Work]:
@@ -100,36 +97,41 @@ def _partnerships(actor: User) -> list[Partnership]:
         .order_by(Partnership.created_at, Partnership.id)))
 
 
-def _partnership_decisions(actor: User, partnerships: list[Partnership]) -> list[Todo]:
+def _partnership_decisions(actor: User, partnerships: list[Partnership],
+                           named: bool = True) -> list[Todo]:
     """Proposals to decide, conflicts of interest to approve, changed agreements to sign and
-    closings to agree to."""
+    closings to agree to; each line names its partnership unless `named` is False (on the
+    partnership's own page)."""
     found = []
     for p in partnerships:
         where = {"partnership_id": p.id}
+        which = f": {pairing(p)}" if named else ""
         if can(actor, "approve_conflict", p):
             found.append(Todo(f"Approve or refuse the conflict of interest: {p.broker.name} "
-                              f"proposes their own school, {pairing(p)}",
+                              f"proposes their own school{', ' + pairing(p) if named else ''}",
                               "brokering.partnership",
                               {**where, "_anchor": "section-conflict"}))
         if can(actor, "decide", p):
-            found.append(Todo(f"Decide on the partnership proposed by {p.broker.name}: "
-                              f"{pairing(p)}", "brokering.partnership",
+            found.append(Todo(f"Decide on the partnership proposed by {p.broker.name}{which}",
+                              "brokering.partnership",
                               {**where, "_anchor": "section-decision"}))
         if can(actor, "sign_agreement", p):
             number = p.agreements[-1].number
-            found.append(Todo(f"Sign the changed support agreement (version {number}): "
-                              f"{pairing(p)}", "brokering.partnership",
+            found.append(Todo(f"Sign the changed support agreement (version {number}){which}",
+                              "brokering.partnership",
                               {**where, "_anchor": "section-agreement"}))
         if can(actor, "agree_close", p):
-            found.append(Todo(f"Agree to close the partnership, or say why not: {pairing(p)}",
+            found.append(Todo(f"Agree to close the partnership, or say why not{which}",
                               "brokering.partnership",
                               {**where, "_anchor": "section-closing"}))
     return found
 
 
-def _milestones(actor: User, partnerships: list[Partnership], today: date) -> list[Todo]:
+def _milestones(actor: User, partnerships: list[Partnership], today: date,
+                named: bool = True) -> list[Todo]:
     """Milestones of the actor's school's active partnerships due within four weeks or
-    overdue, that the school has not yet reported done (or missed)."""
+    overdue, that the school has not yet reported done (or missed); each line names its
+    partnership unless `named` is False."""
     side_of = {}
     for p in partnerships:
         if actor.school_id is None or not (can(actor, "track", p) and can(actor, "report", p)):
@@ -147,8 +149,8 @@ def _milestones(actor: User, partnerships: list[Partnership], today: date) -> li
         overdue = m.due_on < today
         when = "due today" if m.due_on == today else \
             f"{'overdue since' if overdue else 'due'} {m.due_on:%-d %B %Y}"
-        found.append(Todo(f"Report your school's progress on “{m.title}” "
-                          f"({pairing(m.partnership)}), {when}",
+        which = f" ({pairing(m.partnership)})" if named else ""
+        found.append(Todo(f"Report your school's progress on “{m.title}”{which}, {when}",
                           "brokering.partnership", {"partnership_id": m.partnership_id,
                                                     "_anchor": f"milestone-{m.id}"},
                           overdue))

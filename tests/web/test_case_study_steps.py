@@ -284,3 +284,16 @@ def test_the_old_edit_page_leads_to_the_steps_and_others_are_kept_out(app, login
         assert outside.get(f"/case-studies/{record_id}/{path}").status_code == 404, path
     assert own.get(f"/case-studies/{record_id}/steps/nonsense").status_code == 404
     assert WORKED["title"] not in _page(outside, "/case-studies")
+
+
+def test_a_step_of_a_case_study_under_review_says_why_it_cannot_be_changed(
+        no_csrf, client, login, make_cluster, make_user):
+    """Once sent to the headteacher, its author is told it is with the head for review."""
+    cluster = make_cluster()
+    login(make_user(cluster.schools[1], "leading_teacher"))
+    record_id = write_case_study(client)
+    assert client.post(f"/records/{record_id}/submit", data={}).status_code == 302
+    refused = client.get(f"/case-studies/{record_id}/steps/context")
+    assert refused.status_code == 403
+    assert "This case study is with the headteacher for review" in refused.get_data(
+        as_text=True)

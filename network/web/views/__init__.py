@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request
 from flask_login import current_user
 
+from network.access import can, refuse
 from network.services import records as record_service  # views/records.py is a sibling
 from network.services.errors import Invalid
 from network.web import once
@@ -57,9 +58,15 @@ def submit_once(form, repeat_to: str, act: Callable, then: str | Callable[[objec
     return carry_out(form, act, then, message, remember=True)
 
 
-def save_new_record(form, kind: str, repeat_to: str, message: str):
-    """Save a new case study or lesson study as a draft of the person's school, once, and show
-    it (None: the form goes back with what the service refused)."""
-    return submit_once(form, repeat_to,
-                       lambda: record_service.create(current_user, kind, form.record_data()),
-                       lambda record: url_for("records.show", record_id=record.id), message)
+def editable_record(kind: str, record_id: int):
+    """The case study or lesson study whose working copy the person may change. Another
+    cluster's people are told it does not exist; its own people are refused, and told so
+    when it is with the headteacher for review."""
+    record = record_service.get(current_user, record_id, kind)
+    if not can(current_user, "edit", record):
+        under_review = record.status == "submitted" and can(current_user, "see_draft", record)
+        what = "case study" if kind == "case_study" else "lesson study"
+        refuse(current_user, "edit", record, hidden=False, message=(
+            f"This {what} is with the headteacher for review. It can be changed again once "
+            "it is published or returned." if under_review else ""))
+    return record

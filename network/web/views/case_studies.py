@@ -10,14 +10,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from models.case_study_body import CaseStudyBody
-from network.access import can, require
+from network.access import can
 from network.services import case_study_steps as steps
 from network.services import profiles, records, schools
 from network.services.errors import Conflict, Invalid
 from network.web import form_recovery
 from network.web.forms.case_studies import TEXT_MAX, ActionForm, NewContextForm
 from network.web.forms.records import ActionForm as SubmitForm
-from network.web.views import attach_error, submit_once
+from network.web.views import attach_error, editable_record, submit_once
 from network.web.views.case_study_pages import FORMS, SECTIONS, choices_for, form_for
 
 bp = Blueprint("case_studies", __name__, url_prefix="/case-studies")
@@ -34,10 +34,8 @@ def index():
 
 
 def _editable(record_id: int):
-    """The case study, for those who may change it (others are refused as access says)."""
-    record = records.get(current_user, record_id, KIND)
-    require(current_user, "edit", record)
-    return record
+    """The record, for those who may change its working copy (see ``editable_record``)."""
+    return editable_record(KIND, record_id)
 
 
 def _step_page(form, record, step, theirs=None, mine=None, restored=False, status=200):

@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from models import LessonStudyBody
 from models.record_bodies import Team
-from network.access import can, refuse
 from network.services import evaluations, lesson_team, profiles, records, schools
 from network.services.errors import Conflict, Invalid
 from network.web import form_recovery
@@ -26,7 +25,7 @@ from network.web.forms.lesson_studies import (
     TeamForm,
 )
 from network.web.forms.lesson_study_tasks import CANNOT, comparison, lesson_status, task_items
-from network.web.views import attach_error, submit_once
+from network.web.views import attach_error, editable_record, submit_once
 from network.web.views.lesson_study_check import check_page
 
 bp = Blueprint("lesson_studies", __name__, url_prefix="/lesson-studies")
@@ -45,14 +44,8 @@ def index():
 
 
 def _editable(record_id: int):
-    """The lesson study, if the person may change it (404 or 403 otherwise)."""
-    record = records.get(current_user, record_id, KIND)
-    if not can(current_user, "edit", record):
-        under_review = record.status == "submitted" and can(current_user, "see_draft", record)
-        refuse(current_user, "edit", record, hidden=False, message=(
-            "This lesson study is with the headteacher for review. It can be changed again "
-            "once it is published or returned." if under_review else ""))
-    return record
+    """The record, for those who may change its working copy (see ``editable_record``)."""
+    return editable_record(KIND, record_id)
 
 
 def _tasks_url(record_id: int, step: str, lesson: int | None = None) -> str:
