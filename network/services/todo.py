@@ -17,6 +17,7 @@ from models import (
     Milestone,
     Partnership,
     Record,
+    RecordCoauthor,
     School,
     SelfEvaluation,
     SupportRequest,
@@ -53,6 +54,7 @@ def for_actor(actor: User, today: date | None = None) -> list[Todo]:
             + _join_requests(actor)
             + _support_requests(actor)
             + _reviews(actor)
+            + _drafts(actor)
             + _contacts(actor)
             + _milestones(actor, partnerships, today)
             + _evaluation(actor, today))
@@ -195,6 +197,25 @@ def _reviews(actor: User) -> list[Todo]:
     return [Todo(f"Review the {NOUN.get(r.kind, 'record')} “{r.title}”, submitted by "
                  f"{authors.get(r.author_id, 'a colleague')}", "records.review",
                  {"record_id": r.id}) for r in records]
+
+
+STEPS_PAGE = {"case_study": "case_studies.tasks", "lesson_study": "lesson_studies.edit"}
+
+
+def _drafts(actor: User) -> list[Todo]:
+    """The actor's own drafts (as author or co-author), and those their headteacher
+    returned with comments: each leads to its task list."""
+    if actor.school_id is None:
+        return []
+    coauthored = select(RecordCoauthor.record_id).where(RecordCoauthor.user_id == actor.id)
+    drafts = [r for r in db.session.scalars(select(Record).where(
+        Record.school_id == actor.school_id, Record.status == "draft",
+        or_(Record.author_id == actor.id, Record.id.in_(coauthored)))
+        .order_by(Record.updated_at, Record.id)) if can(actor, "edit", r)]
+    return [Todo(f"Finish your {NOUN[r.kind]} “{r.title}”"
+                 + (": your headteacher returned it with comments" if r.review_comment
+                    else " and send it to your headteacher"),
+                 STEPS_PAGE[r.kind], {"record_id": r.id}) for r in drafts]
 
 
 def _contacts(actor: User) -> list[Todo]:

@@ -282,3 +282,25 @@ def test_the_partnership_page_says_what_is_next_for_the_reader(app, login, world
     login(a.people["governor"], as_client=governor)
     assert 'id="next-heading"' not in governor.get(
         f"/partnerships/{partnership.id}").get_data(as_text=True)
+
+
+def test_a_draft_waits_on_its_author_until_it_is_sent(app, login, world):
+    """A half-written case study is on its author's home, leading to its steps; once sent to
+    the headteacher it leaves the author's list and joins the head's."""
+    a = world.A
+    author = a.people["leading_teacher"]
+    draft = Record(kind="case_study", school_id=author.school_id, cluster_id=a.cluster.id,
+                   author_id=author.id, status="draft", title="Moderation across two sites",
+                   body={})
+    db.session.add(draft)
+    db.session.commit()
+    todos, browser = _home(app, login, author)
+    href = _line(_todos(todos), "Finish your case study “Moderation across two sites” and "
+                                "send it to your headteacher")
+    assert href == f"/case-studies/{draft.id}/steps"
+    _acts_there(browser, href, "Check your answers")
+    draft.status = "submitted"
+    db.session.commit()
+    assert not _line(_todos(_home(app, login, author)[0]), "Finish your case study")
+    assert _line(_todos(_home(app, login, a.people["headteacher"])[0]),
+                 "Review the case study “Moderation across two sites”")
